@@ -1,0 +1,3 @@
+"""Khabar (خبر): an Arabic-first news platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Arabic text: normalize, tokenize, stem, numbers, dates. Pure functions, no Django."""

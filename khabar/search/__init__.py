@@ -1,0 +1,1 @@
+"""Search: the Arabic analyzer and the search backends."""

@@ -1,0 +1,1 @@
+"""Stories: fingerprints, near-duplicates, grouping into stories, related articles."""
