@@ -1,0 +1,1 @@
+"""The demo content: original, fictional Arabic news written for this project."""

@@ -1,0 +1,254 @@
+"""The news as stored: sections, stories, articles and their blocks, agencies, media, entities."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from khabar.arabic.normalize import normalize
+
+
+def unicode_slug(text: str, max_length: int = 120) -> str:
+    """Return an Arabic-safe slug: letters kept, marks and punctuation dropped."""
+    cleaned = normalize(text, alef=False, alef_maqsura=False, teh_marbuta=False, hamza=False)
+    return slugify(cleaned, allow_unicode=True)[:max_length].strip("-") or "item"
+
+
+class Section(models.Model):
+    """A section of the site (قسم): politics, economy, sports …"""
+
+    name = models.CharField(_("الاسم"), max_length=80)
+    slug = models.SlugField(_("المعرّف"), max_length=80, unique=True, allow_unicode=True)
+    description = models.TextField(_("الوصف"), blank=True)
+    order = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
+    important = models.BooleanField(
+        _("قسم مهم"), default=False, help_text=_("يظهر في رأس الصفحة تحت «أقسام مهمة»")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("قسم")
+        verbose_name_plural = _("الأقسام")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:section", args=[self.slug])
+
+
+class Agency(models.Model):
+    """A news agency an article is sourced from (وكالة): رويترز, أ ف ب, نوفوستي …"""
+
+    name = models.CharField(_("الاسم"), max_length=120, unique=True)
+    slug = models.SlugField(_("المعرّف"), max_length=80, unique=True, allow_unicode=True)
+    aliases = models.JSONField(
+        _("أسماء أخرى"), default=list, blank=True, help_text=_("قائمة بالأسماء والاختصارات الأخرى")
+    )
+    url = models.URLField(_("الموقع"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("وكالة")
+        verbose_name_plural = _("الوكالات")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def names(self) -> list[str]:
+        """Return the name and every alias."""
+        return [self.name, *[str(a) for a in self.aliases or []]]
+
+
+class Entity(models.Model):
+    """A person, place or organization named in the news (وسم)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("شخص")
+        PLACE = "place", _("مكان")
+        ORG = "org", _("منظمة")
+
+    kind = models.CharField(_("النوع"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("الاسم"), max_length=160)
+    slug = models.SlugField(_("المعرّف"), max_length=160, allow_unicode=True)
+    aliases = models.JSONField(_("أسماء أخرى"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="entity_kind_slug")]
+        verbose_name = _("وسم")
+        verbose_name_plural = _("الوسوم")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Story(models.Model):
+    """A topic hub that gathers every article about one running story (قصة، ملف)."""
+
+    title = models.CharField(_("العنوان"), max_length=200)
+    slug = models.SlugField(_("المعرّف"), max_length=200, unique=True, allow_unicode=True)
+    description = models.TextField(_("الوصف"), blank=True)
+    pinned = models.BooleanField(_("مثبتة"), default=False)
+    title_locked = models.BooleanField(
+        _("العنوان من المحرر"),
+        default=False,
+        help_text=_("لا يغيّر التجميع الآلي عنوانًا اختاره محرر"),
+    )
+    created_at = models.DateTimeField(_("أنشئت"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-pinned", "title"]
+        verbose_name = _("قصة")
+        verbose_name_plural = _("القصص")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:story", args=[self.slug])
+
+
+class Media(models.Model):
+    """An image with its caption, credit and alt text."""
+
+    image = models.ImageField(_("الصورة"), upload_to="images/%Y/%m/", blank=True)
+    url = models.URLField(_("رابط خارجي"), max_length=1000, blank=True)
+    caption = models.TextField(_("التعليق"), blank=True)
+    credit = models.CharField(_("المصدر/الحقوق"), max_length=200, blank=True)
+    alt = models.CharField(_("نص بديل"), max_length=300, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("وسائط")
+        verbose_name_plural = _("الوسائط")
+
+    def __str__(self) -> str:
+        return self.caption[:60] or self.credit or f"#{self.pk}"
+
+    @property
+    def src(self) -> str:
+        """The address a browser loads the image from."""
+        if self.image:
+            return str(self.image.url)
+        return self.url
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> ArticleQuerySet:
+        """Articles readers may see: published, with a publication time not in the future."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a list of article cards needs, in as few queries as possible."""
+        return self.select_related("section", "hero", "story").order_by("-published_at")
+
+
+class Article(models.Model):
+    """One news article (خبر)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("مسودة")
+        REVIEW = "review", _("قيد المراجعة")
+        PUBLISHED = "published", _("منشور")
+        ARCHIVED = "archived", _("مؤرشف")
+
+    title = models.CharField(_("العنوان"), max_length=300)
+    slug = models.SlugField(_("المعرّف"), max_length=200, allow_unicode=True)
+    lead = models.TextField(_("المقدمة"), blank=True)
+    status = models.CharField(
+        _("الحالة"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("القسم"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    story = models.ForeignKey(
+        Story, verbose_name=_("القصة"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    hero = models.ForeignKey(
+        Media, verbose_name=_("الصورة الرئيسية"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("الوكالات"), blank=True, related_name="articles"
+    )
+    entities = models.ManyToManyField(
+        Entity, verbose_name=_("الوسوم"), blank=True, related_name="articles"
+    )
+    byline = models.CharField(_("الكاتب"), max_length=200, blank=True)
+    dateline = models.CharField(_("سطر المكان"), max_length=200, blank=True)
+    source_line = models.CharField(
+        _("سطر المصدر"), max_length=300, blank=True, help_text=_("كما يظهر: المصدر: …")
+    )
+    language = models.CharField(_("اللغة"), max_length=12, default="ar")
+    canonical_url = models.URLField(
+        _("الرابط الأصلي"), max_length=1000, null=True, blank=True, unique=True
+    )
+    source_id = models.CharField(
+        _("معرّف المصدر"), max_length=500, null=True, blank=True, unique=True,
+        help_text=_("معرّف البرقية أو GUID الخلاصة أو الرابط الأصلي"),
+    )
+    featured = models.BooleanField(_("الخبر الرئيسي"), default=False)
+    published_at = models.DateTimeField(_("نُشر"), null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(_("حُدّث"), null=True, blank=True)
+    created_at = models.DateTimeField(_("أنشئ"), default=timezone.now)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_listing")]
+        verbose_name = _("خبر")
+        verbose_name_plural = _("الأخبار")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:article", args=[self.pk, self.slug])
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = unicode_slug(self.title)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def was_updated(self) -> bool:
+        """True when the article was updated meaningfully after publication."""
+        if not (self.updated_at and self.published_at):
+            return False
+        return (self.updated_at - self.published_at).total_seconds() > 60
+
+
+class Block(models.Model):
+    """One block of an article's body, in order: paragraph, sub-heading, quote or image."""
+
+    class Kind(models.TextChoices):
+        PARAGRAPH = "paragraph", _("فقرة")
+        SUBHEADING = "subheading", _("عنوان فرعي")
+        QUOTE = "quote", _("اقتباس")
+        IMAGE = "image", _("صورة")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField(_("الموضع"), default=0)
+    kind = models.CharField(_("النوع"), max_length=12, choices=Kind.choices, default=Kind.PARAGRAPH)
+    text = models.TextField(_("النص"), blank=True)
+    media = models.ForeignKey(
+        Media, verbose_name=_("الصورة"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        verbose_name = _("كتلة")
+        verbose_name_plural = _("كتل النص")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:50]}"

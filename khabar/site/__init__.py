@@ -1,0 +1,1 @@
+"""The reader site: pages, templates, static files."""

@@ -1,0 +1,82 @@
+"""The queries behind the reader pages, each in as few database round trips as possible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+
+from khabar.newsroom.models import Article, Section, Story
+
+PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
+
+
+def published() -> QuerySet[Article]:
+    """Published articles with what a card needs."""
+    return Article.objects.published().for_listing()
+
+
+def stories_with_counts() -> QuerySet[Story]:
+    """Stories annotated with their published-article count and first/last dates."""
+    return Story.objects.annotate(
+        n_articles=Count("articles", filter=PUBLISHED),
+        first_at=Min("articles__published_at", filter=PUBLISHED),
+        last_at=Max("articles__published_at", filter=PUBLISHED),
+    ).filter(n_articles__gt=0)
+
+
+def trending_stories(limit: int = 8) -> list[Story]:
+    """Stories ranked by recent activity: pinned first, then the latest article's time."""
+    return list(stories_with_counts().order_by("-pinned", "-last_at")[:limit])
+
+
+@dataclass
+class SectionBlock:
+    """A section with its latest articles, for the home page."""
+
+    section: Section
+    articles: list[Article]
+
+
+def section_blocks(per_section: int = 4, exclude: set[int] | None = None) -> list[SectionBlock]:
+    """Each section's latest articles (one query for sections, one per section)."""
+    exclude = exclude or set()
+    blocks = []
+    for section in Section.objects.all():
+        items = list(published().filter(section=section).exclude(pk__in=exclude)[:per_section])
+        if items:
+            blocks.append(SectionBlock(section, items))
+    return blocks
+
+
+def story_timeline(story: Story) -> list[Article]:
+    """A story's published articles, newest first."""
+    return list(published().filter(story=story))
+
+
+def other_headlines(article: Article, limit: int = 10) -> list[Article]:
+    """The latest headlines from elsewhere on the site, shown under an article."""
+    return list(published().exclude(pk=article.pk).exclude(story=article.story_id)[:limit]) if (
+        article.story_id
+    ) else list(published().exclude(pk=article.pk)[:limit])
+
+
+def related_articles(article: Article, limit: int = 4) -> list[Article]:
+    """Same story first, then the latest of the same section."""
+    related: list[Article] = []
+    if article.story_id:
+        related = list(published().filter(story=article.story_id).exclude(pk=article.pk)[:limit])
+    if len(related) < limit and article.section_id:
+        seen = {a.pk for a in related} | {article.pk}
+        more = published().filter(section=article.section_id).exclude(pk__in=seen)
+        related += list(more[: limit - len(related)])
+    return related
+
+
+def story_span(story: Story) -> tuple[datetime | None, datetime | None]:
+    """The first and last publication times of a story's articles."""
+    agg = story.articles.filter(status=Article.Status.PUBLISHED).aggregate(
+        first=Min("published_at"), last=Max("published_at")
+    )
+    return agg["first"], agg["last"]

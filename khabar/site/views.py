@@ -1,0 +1,68 @@
+"""The reader pages: home, section, story and article."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from khabar.newsroom.models import Article, Block, Section
+from khabar.site import queries
+
+PAGE_SIZE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: top story, latest news, trending stories, each section's latest."""
+    latest = list(queries.published()[:13])
+    top = next((a for a in latest if a.featured), latest[0] if latest else None)
+    latest = [a for a in latest if a != top][:12]
+    shown = {a.pk for a in latest} | ({top.pk} if top else set())
+    context = {
+        "top": top,
+        "latest": latest,
+        "stories": queries.trending_stories(8),
+        "section_blocks": queries.section_blocks(4, exclude=shown),
+    }
+    return render(request, "site/home.html", context)
+
+
+def section(request: HttpRequest, slug: str) -> HttpResponse:
+    """A section's articles, newest first, paginated."""
+    sec = get_object_or_404(Section, slug=slug)
+    page = Paginator(queries.published().filter(section=sec), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "site/section.html", {"section": sec, "page": page})
+
+
+def story(request: HttpRequest, slug: str) -> HttpResponse:
+    """A story hub: title, count, dates, and the timeline of its articles."""
+    hub = get_object_or_404(queries.stories_with_counts(), slug=slug)
+    page = Paginator(queries.published().filter(story=hub), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "site/story.html", {"story": hub, "page": page})
+
+
+def article(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    """One article, laid out like an Arabic news site's article page."""
+    blocks = Prefetch("blocks", queryset=Block.objects.select_related("media"))
+    item = get_object_or_404(
+        Article.objects.published()
+        .select_related("section", "story", "hero")
+        .prefetch_related(blocks, "agencies"),
+        pk=pk,
+    )
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    context = {
+        "article": item,
+        "story_count": item.story.articles.filter(status=Article.Status.PUBLISHED).count()
+        if item.story
+        else 0,
+        "related": queries.related_articles(item),
+        "others": queries.other_headlines(item),
+    }
+    return render(request, "site/article.html", context)

@@ -1,0 +1,75 @@
+"""A reader walks home → story → article in Debian's chromium; screenshots are kept to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from khabar.newsroom.demo.loader import load_demo
+from khabar.newsroom.models import Story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[1] / "_artifacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed: apt-get install chromium (.ci/run does)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server thread uses the ORM
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def test_home_story_article_walk(live_server, browser, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    for width, name in [(1366, "desktop"), (390, "phone")]:
+        page = browser.new_page(viewport={"width": width, "height": 900}, locale="ar")
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(live_server.url + "/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        page.screenshot(path=str(SHOTS / f"home-{name}.png"), full_page=True)
+
+        strip_link = page.locator(".strip-list a").first
+        story_title = strip_link.locator(".strip-name").inner_text().strip()
+        strip_link.click()
+        page.wait_for_load_state()
+        assert page.locator(".page-head h1").inner_text().strip() == story_title
+        story = Story.objects.get(title=story_title)
+        assert page.locator(".timeline-item").count() == story.articles.count()
+        page.screenshot(path=str(SHOTS / f"story-{name}.png"), full_page=True)
+
+        first = page.locator(".timeline-item .card-title a").first
+        headline = first.inner_text().strip()
+        first.click()
+        page.wait_for_load_state()
+        assert page.locator("h1.headline").inner_text().strip() == headline
+        assert page.locator("figure.hero .credit").inner_text().strip()
+        assert page.locator(".source-line").inner_text().startswith("المصدر")
+        # Right to left for real: the headline's right edge sits near the page's right edge.
+        box = page.locator("h1.headline").bounding_box()
+        assert box is not None and box["x"] + box["width"] > width * 0.5
+        page.screenshot(path=str(SHOTS / f"article-{name}.png"), full_page=True)
+        page.close()
+    assert errors == []
