@@ -60,6 +60,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# WhiteNoise looks for collected files here; an empty folder is fine (finders serve the rest).
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("KHABAR_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")

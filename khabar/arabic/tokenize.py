@@ -1,0 +1,101 @@
+"""Split text into word and number tokens that keep their offsets in the original text.
+
+Search highlighting slices the original text with these offsets, so a token's `text` is always
+`original[start:end]`: tokenizing never normalizes. Normalize each token afterwards instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+__all__ = ["Token", "TokenKind", "tokenize", "words"]
+
+TokenKind = Literal["arabic", "latin", "number", "other"]
+
+# A regex class body: the letters of the Arabic blocks and presentation forms.
+ARABIC_LETTERS = (
+    "\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+    "\u0750-\u077f\u0870-\u0887\u0889-\u088e\u08a0-\u08c9"
+    "\ufb50-\ufbb1\ufbd3-\ufd3d\ufd50-\ufdc7\ufdf0-\ufdfb\ufe70-\ufe74\ufe76-\ufefc"
+)
+# Tatweel and the small waw and yeh are letters to Unicode but only stretch or annotate a word,
+# so they may sit inside an Arabic word and never start one.
+_ARABIC_INNER = "\u0640\u06e5\u06e6"
+_JOINERS = "\u200c\u200d"
+
+_LATIN_LETTERS = (
+    "A-Za-z\u00aa\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0250-\u02af"
+    "\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f\uff21-\uff3a\uff41-\uff5a"
+)
+# Apostrophes and hyphens join Latin words only between two letters: l'Orient, al-Assad.
+_LATIN_JOINERS = "'\u2019\\-\u2010\u2011"
+
+_NUMBER_SEPARATORS = ".,\u066b\u066c"
+
+_KINDS: dict[str, TokenKind] = {
+    "arabic": "arabic",
+    "latin": "latin",
+    "number": "number",
+    "other": "other",
+}
+
+
+def _mark_ranges() -> str:
+    """Return a regex class body of every combining mark in planes 0 and 1 and the selectors."""
+    codes = [c for c in range(0x20000) if unicodedata.category(chr(c)).startswith("M")]
+    codes.extend(range(0xE0100, 0xE01F0))
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+@cache
+def _token_pattern() -> re.Pattern[str]:
+    # Built on first use: scanning the Unicode tables for marks costs tens of milliseconds,
+    # which an import of khabar.arabic should not pay when it only normalizes.
+    marks = _mark_ranges()
+    arabic = (
+        f"(?P<arabic>[{ARABIC_LETTERS}]"
+        f"(?:[{ARABIC_LETTERS}{_ARABIC_INNER}{marks}]|[{_JOINERS}]+(?=[{ARABIC_LETTERS}]))*)"
+    )
+    latin_part = f"[{_LATIN_LETTERS}][{_LATIN_LETTERS}{marks}]*"
+    latin = f"(?P<latin>{latin_part}(?:[{_LATIN_JOINERS}]{latin_part})*)"
+    number = f"(?P<number>\\d+(?:[{_NUMBER_SEPARATORS}]\\d+)*)"
+    not_ours = f"(?![{ARABIC_LETTERS}{_ARABIC_INNER}{_LATIN_LETTERS}])"
+    other = f"(?P<other>{not_ours}[^\\W\\d_](?:{not_ours}[^\\W\\d_]|[{marks}])*)"
+    return re.compile("|".join((arabic, latin, number, other)))
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word or number, with its offsets in the original text."""
+
+    text: str
+    start: int
+    end: int
+    kind: TokenKind
+
+
+def tokenize(text: str) -> list[Token]:
+    """Return the words and numbers of `text` in order; punctuation and spaces are not tokens."""
+    tokens: list[Token] = []
+    for match in _token_pattern().finditer(text):
+        kind = _KINDS[match.lastgroup or "other"]
+        tokens.append(Token(match.group(), match.start(), match.end(), kind))
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """Return the text of every token of `text`, in order."""
+    return [match.group() for match in _token_pattern().finditer(text)]
