@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KhabarError as exc:
         print(f"khabar: {exc}", file=sys.stderr)
         sys.exit(2)
-    if not args or args[0] in {"-h", "--help", "help"} and len(args) == 1:
+    if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
         print_help()
         return
     from django.core.management import execute_from_command_line

@@ -47,8 +47,18 @@ def test_extract_prints_fixed_json_keys(tmp_path: Path) -> None:
     result = run(["extract", str(page)], tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     data = json.loads(result.stdout)
-    for key in ["title", "lead", "body", "subheadings", "image", "sources", "byline",
-                "published", "language", "related_headlines"]:
+    for key in [
+        "title",
+        "lead",
+        "body",
+        "subheadings",
+        "image",
+        "sources",
+        "byline",
+        "published",
+        "language",
+        "related_headlines",
+    ]:
         assert key in data
     assert data["title"].startswith("انطلاق أعمال المؤتمر")
     assert data["language"] == "ar"

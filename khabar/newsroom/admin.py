@@ -41,7 +41,11 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "classes": ["collapse"],
                 "fields": [
-                    "published_at", "updated_at", "language", "canonical_url", "source_id",
+                    "published_at",
+                    "updated_at",
+                    "language",
+                    "canonical_url",
+                    "source_id",
                 ],
             },
         ),

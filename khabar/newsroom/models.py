@@ -164,16 +164,28 @@ class Article(models.Model):
         _("الحالة"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     section = models.ForeignKey(
-        Section, verbose_name=_("القسم"), null=True, blank=True, on_delete=models.SET_NULL,
+        Section,
+        verbose_name=_("القسم"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="articles",
     )
     story = models.ForeignKey(
-        Story, verbose_name=_("القصة"), null=True, blank=True, on_delete=models.SET_NULL,
+        Story,
+        verbose_name=_("القصة"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="articles",
     )
     hero = models.ForeignKey(
-        Media, verbose_name=_("الصورة الرئيسية"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        Media,
+        verbose_name=_("الصورة الرئيسية"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     agencies = models.ManyToManyField(
         Agency, verbose_name=_("الوكالات"), blank=True, related_name="articles"
@@ -191,7 +203,11 @@ class Article(models.Model):
         _("الرابط الأصلي"), max_length=1000, null=True, blank=True, unique=True
     )
     source_id = models.CharField(
-        _("معرّف المصدر"), max_length=500, null=True, blank=True, unique=True,
+        _("معرّف المصدر"),
+        max_length=500,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("معرّف البرقية أو GUID الخلاصة أو الرابط الأصلي"),
     )
     featured = models.BooleanField(_("الخبر الرئيسي"), default=False)

@@ -57,9 +57,11 @@ def story_timeline(story: Story) -> list[Article]:
 
 def other_headlines(article: Article, limit: int = 10) -> list[Article]:
     """The latest headlines from elsewhere on the site, shown under an article."""
-    return list(published().exclude(pk=article.pk).exclude(story=article.story_id)[:limit]) if (
-        article.story_id
-    ) else list(published().exclude(pk=article.pk)[:limit])
+    return (
+        list(published().exclude(pk=article.pk).exclude(story=article.story_id)[:limit])
+        if (article.story_id)
+        else list(published().exclude(pk=article.pk)[:limit])
+    )
 
 
 def related_articles(article: Article, limit: int = 4) -> list[Article]:

@@ -26,6 +26,17 @@ ARGS = [
 ]
 
 
+def shoot(page, name: str) -> None:
+    """Scroll through the page so lazy images load, then take a full-page screenshot."""
+    height = page.evaluate("document.body.scrollHeight")
+    for y in range(0, height, 700):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(30)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
 @pytest.fixture
 def browser():
     if not Path(CHROMIUM).exists():
@@ -49,7 +60,7 @@ def test_home_story_article_walk(live_server, browser, settings, tmp_path) -> No
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(live_server.url + "/")
         assert page.locator("html").get_attribute("dir") == "rtl"
-        page.screenshot(path=str(SHOTS / f"home-{name}.png"), full_page=True)
+        shoot(page, f"home-{name}.png")
 
         strip_link = page.locator(".strip-list a").first
         story_title = strip_link.locator(".strip-name").inner_text().strip()
@@ -58,7 +69,7 @@ def test_home_story_article_walk(live_server, browser, settings, tmp_path) -> No
         assert page.locator(".page-head h1").inner_text().strip() == story_title
         story = Story.objects.get(title=story_title)
         assert page.locator(".timeline-item").count() == story.articles.count()
-        page.screenshot(path=str(SHOTS / f"story-{name}.png"), full_page=True)
+        shoot(page, f"story-{name}.png")
 
         first = page.locator(".timeline-item .card-title a").first
         headline = first.inner_text().strip()
@@ -70,6 +81,6 @@ def test_home_story_article_walk(live_server, browser, settings, tmp_path) -> No
         # Right to left for real: the headline's right edge sits near the page's right edge.
         box = page.locator("h1.headline").bounding_box()
         assert box is not None and box["x"] + box["width"] > width * 0.5
-        page.screenshot(path=str(SHOTS / f"article-{name}.png"), full_page=True)
+        shoot(page, f"article-{name}.png")
         page.close()
     assert errors == []

@@ -49,7 +49,9 @@ def test_home_has_top_story_latest_strip_and_sections(client: Client, demo: None
 
 def test_article_page_is_laid_out_like_a_news_article(client: Client, demo: None) -> None:
     article = (
-        Article.objects.filter(blocks__kind="subheading", hero__isnull=False, agencies__isnull=False)
+        Article.objects.filter(
+            blocks__kind="subheading", hero__isnull=False, agencies__isnull=False
+        )
         .distinct()
         .first()
     )
@@ -84,7 +86,9 @@ def test_section_page_lists_only_its_section(client: Client, demo: None) -> None
     assert section is not None
     doc = page(client, section.get_absolute_url())
     titles = set(text(doc, ".card-title"))
-    expected = set(Article.objects.published().filter(section=section).values_list("title", flat=True))
+    expected = set(
+        Article.objects.published().filter(section=section).values_list("title", flat=True)
+    )
     assert titles == {" ".join(t.split()) for t in expected}
 
 
@@ -118,8 +122,10 @@ def test_source_line_is_built_from_agencies_when_absent(client: Client) -> None:
     )
     Block.objects.create(article=article, position=0, text="فقرة أولى من نص الخبر.")
     article.agencies.set(
-        [Agency.objects.create(name="رويترز", slug="reuters"),
-         Agency.objects.create(name="أ ف ب", slug="afp")]
+        [
+            Agency.objects.create(name="رويترز", slug="reuters"),
+            Agency.objects.create(name="أ ف ب", slug="afp"),
+        ]
     )
     article.hero = Media.objects.create(url="https://example.org/a.jpg", credit="AP")
     article.save()

@@ -23,7 +23,9 @@ def _gradient(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.
     column = Image.new("RGB", (1, SIZE[1]))
     for y in range(SIZE[1]):
         t = y / (SIZE[1] - 1)
-        column.putpixel((0, y), tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+        column.putpixel(
+            (0, y), tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        )
     return column.resize(SIZE)
 
 
@@ -35,8 +37,9 @@ def draw_placeholder(seed: str, palette: str) -> Image.Image:
     draw = ImageDraw.Draw(img, "RGBA")
     sun = (rng.randint(150, 1050), rng.randint(80, 260))
     radius = rng.randint(50, 110)
-    draw.ellipse([sun[0] - radius, sun[1] - radius, sun[0] + radius, sun[1] + radius],
-                 fill=(*light, 200))
+    draw.ellipse(
+        [sun[0] - radius, sun[1] - radius, sun[0] + radius, sun[1] + radius], fill=(*light, 200)
+    )
     for layer in range(4):
         base = 330 + layer * 80
         points = [(0, SIZE[1])]
@@ -58,6 +61,7 @@ def ensure_placeholder(folder: Path, name: str, palette: str) -> tuple[Path, int
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.jpg"
     if not path.exists():
-        draw_placeholder(name, palette).save(path, "JPEG", quality=80, optimize=True,
-                                             progressive=True)
+        draw_placeholder(name, palette).save(
+            path, "JPEG", quality=80, optimize=True, progressive=True
+        )
     return path, SIZE[0], SIZE[1]

@@ -14,7 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from khabar.newsroom.demo.images import ensure_placeholder
-from khabar.newsroom.models import Agency, Article, Block, Entity, Media, Section, Story, unicode_slug
+from khabar.newsroom.models import (
+    Agency,
+    Article,
+    Block,
+    Entity,
+    Media,
+    Section,
+    Story,
+    unicode_slug,
+)
 
 CONTENT = Path(__file__).with_name("content.json")
 Progress = Callable[[int, int, str], None]
@@ -93,7 +102,9 @@ def _load_article(item: dict[str, Any], now: datetime) -> bool:
     article.featured = bool(item.get("featured"))
     article.status = Article.Status.PUBLISHED
     article.published_at = published
-    article.updated_at = published + timedelta(minutes=int(updated_after)) if updated_after else None
+    article.updated_at = (
+        published + timedelta(minutes=int(updated_after)) if updated_after else None
+    )
     article.hero = _load_hero(item, article)
     article.save()
     article.blocks.all().delete()
@@ -117,8 +128,11 @@ def load_demo(
         for s in data["sections"]:
             Section.objects.update_or_create(
                 slug=s["slug"],
-                defaults={"name": s["name"], "order": s.get("order", 0),
-                          "important": bool(s.get("important"))},
+                defaults={
+                    "name": s["name"],
+                    "order": s.get("order", 0),
+                    "important": bool(s.get("important")),
+                },
             )
             result.sections += 1
         for a in data["agencies"]:

@@ -6,142 +6,361 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='الاسم')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=80, unique=True, verbose_name='المعرّف')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='قائمة بالأسماء والاختصارات الأخرى', verbose_name='أسماء أخرى')),
-                ('url', models.URLField(blank=True, verbose_name='الموقع')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="الاسم")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=80, unique=True, verbose_name="المعرّف"
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="قائمة بالأسماء والاختصارات الأخرى",
+                        verbose_name="أسماء أخرى",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="الموقع")),
             ],
             options={
-                'verbose_name': 'وكالة',
-                'verbose_name_plural': 'الوكالات',
-                'ordering': ['name'],
+                "verbose_name": "وكالة",
+                "verbose_name_plural": "الوكالات",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Media',
+            name="Media",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(blank=True, upload_to='images/%Y/%m/', verbose_name='الصورة')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='رابط خارجي')),
-                ('caption', models.TextField(blank=True, verbose_name='التعليق')),
-                ('credit', models.CharField(blank=True, max_length=200, verbose_name='المصدر/الحقوق')),
-                ('alt', models.CharField(blank=True, max_length=300, verbose_name='نص بديل')),
-                ('width', models.PositiveIntegerField(blank=True, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(blank=True, upload_to="images/%Y/%m/", verbose_name="الصورة"),
+                ),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="رابط خارجي")),
+                ("caption", models.TextField(blank=True, verbose_name="التعليق")),
+                (
+                    "credit",
+                    models.CharField(blank=True, max_length=200, verbose_name="المصدر/الحقوق"),
+                ),
+                ("alt", models.CharField(blank=True, max_length=300, verbose_name="نص بديل")),
+                ("width", models.PositiveIntegerField(blank=True, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'وسائط',
-                'verbose_name_plural': 'الوسائط',
+                "verbose_name": "وسائط",
+                "verbose_name_plural": "الوسائط",
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='الاسم')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=80, unique=True, verbose_name='المعرّف')),
-                ('description', models.TextField(blank=True, verbose_name='الوصف')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='الترتيب')),
-                ('important', models.BooleanField(default=False, help_text='يظهر في رأس الصفحة تحت «أقسام مهمة»', verbose_name='قسم مهم')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="الاسم")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=80, unique=True, verbose_name="المعرّف"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="الوصف")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="الترتيب")),
+                (
+                    "important",
+                    models.BooleanField(
+                        default=False,
+                        help_text="يظهر في رأس الصفحة تحت «أقسام مهمة»",
+                        verbose_name="قسم مهم",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'قسم',
-                'verbose_name_plural': 'الأقسام',
-                'ordering': ['order', 'name'],
+                "verbose_name": "قسم",
+                "verbose_name_plural": "الأقسام",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='العنوان')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name='المعرّف')),
-                ('description', models.TextField(blank=True, verbose_name='الوصف')),
-                ('pinned', models.BooleanField(default=False, verbose_name='مثبتة')),
-                ('title_locked', models.BooleanField(default=False, help_text='لا يغيّر التجميع الآلي عنوانًا اختاره محرر', verbose_name='العنوان من المحرر')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='أنشئت')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="العنوان")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=200, unique=True, verbose_name="المعرّف"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="الوصف")),
+                ("pinned", models.BooleanField(default=False, verbose_name="مثبتة")),
+                (
+                    "title_locked",
+                    models.BooleanField(
+                        default=False,
+                        help_text="لا يغيّر التجميع الآلي عنوانًا اختاره محرر",
+                        verbose_name="العنوان من المحرر",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="أنشئت"),
+                ),
             ],
             options={
-                'verbose_name': 'قصة',
-                'verbose_name_plural': 'القصص',
-                'ordering': ['-pinned', 'title'],
+                "verbose_name": "قصة",
+                "verbose_name_plural": "القصص",
+                "ordering": ["-pinned", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'شخص'), ('place', 'مكان'), ('org', 'منظمة')], max_length=10, verbose_name='النوع')),
-                ('name', models.CharField(max_length=160, verbose_name='الاسم')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=160, verbose_name='المعرّف')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='أسماء أخرى')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "شخص"), ("place", "مكان"), ("org", "منظمة")],
+                        max_length=10,
+                        verbose_name="النوع",
+                    ),
+                ),
+                ("name", models.CharField(max_length=160, verbose_name="الاسم")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=160, verbose_name="المعرّف"),
+                ),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="أسماء أخرى")),
             ],
             options={
-                'verbose_name': 'وسم',
-                'verbose_name_plural': 'الوسوم',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'slug'), name='entity_kind_slug')],
+                "verbose_name": "وسم",
+                "verbose_name_plural": "الوسوم",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "slug"), name="entity_kind_slug")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='العنوان')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, verbose_name='المعرّف')),
-                ('lead', models.TextField(blank=True, verbose_name='المقدمة')),
-                ('status', models.CharField(choices=[('draft', 'مسودة'), ('review', 'قيد المراجعة'), ('published', 'منشور'), ('archived', 'مؤرشف')], db_index=True, default='draft', max_length=12, verbose_name='الحالة')),
-                ('byline', models.CharField(blank=True, max_length=200, verbose_name='الكاتب')),
-                ('dateline', models.CharField(blank=True, max_length=200, verbose_name='سطر المكان')),
-                ('source_line', models.CharField(blank=True, help_text='كما يظهر: المصدر: …', max_length=300, verbose_name='سطر المصدر')),
-                ('language', models.CharField(default='ar', max_length=12, verbose_name='اللغة')),
-                ('canonical_url', models.URLField(blank=True, max_length=1000, null=True, unique=True, verbose_name='الرابط الأصلي')),
-                ('source_id', models.CharField(blank=True, help_text='معرّف البرقية أو GUID الخلاصة أو الرابط الأصلي', max_length=500, null=True, unique=True, verbose_name='معرّف المصدر')),
-                ('featured', models.BooleanField(default=False, verbose_name='الخبر الرئيسي')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='نُشر')),
-                ('updated_at', models.DateTimeField(blank=True, null=True, verbose_name='حُدّث')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='أنشئ')),
-                ('agencies', models.ManyToManyField(blank=True, related_name='articles', to='newsroom.agency', verbose_name='الوكالات')),
-                ('entities', models.ManyToManyField(blank=True, related_name='articles', to='newsroom.entity', verbose_name='الوسوم')),
-                ('hero', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='newsroom.media', verbose_name='الصورة الرئيسية')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='newsroom.section', verbose_name='القسم')),
-                ('story', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='newsroom.story', verbose_name='القصة')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="العنوان")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=200, verbose_name="المعرّف"),
+                ),
+                ("lead", models.TextField(blank=True, verbose_name="المقدمة")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "مسودة"),
+                            ("review", "قيد المراجعة"),
+                            ("published", "منشور"),
+                            ("archived", "مؤرشف"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="الحالة",
+                    ),
+                ),
+                ("byline", models.CharField(blank=True, max_length=200, verbose_name="الكاتب")),
+                (
+                    "dateline",
+                    models.CharField(blank=True, max_length=200, verbose_name="سطر المكان"),
+                ),
+                (
+                    "source_line",
+                    models.CharField(
+                        blank=True,
+                        help_text="كما يظهر: المصدر: …",
+                        max_length=300,
+                        verbose_name="سطر المصدر",
+                    ),
+                ),
+                ("language", models.CharField(default="ar", max_length=12, verbose_name="اللغة")),
+                (
+                    "canonical_url",
+                    models.URLField(
+                        blank=True,
+                        max_length=1000,
+                        null=True,
+                        unique=True,
+                        verbose_name="الرابط الأصلي",
+                    ),
+                ),
+                (
+                    "source_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="معرّف البرقية أو GUID الخلاصة أو الرابط الأصلي",
+                        max_length=500,
+                        null=True,
+                        unique=True,
+                        verbose_name="معرّف المصدر",
+                    ),
+                ),
+                ("featured", models.BooleanField(default=False, verbose_name="الخبر الرئيسي")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="نُشر"),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, null=True, verbose_name="حُدّث")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="أنشئ"),
+                ),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="articles",
+                        to="newsroom.agency",
+                        verbose_name="الوكالات",
+                    ),
+                ),
+                (
+                    "entities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="articles",
+                        to="newsroom.entity",
+                        verbose_name="الوسوم",
+                    ),
+                ),
+                (
+                    "hero",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="newsroom.media",
+                        verbose_name="الصورة الرئيسية",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="newsroom.section",
+                        verbose_name="القسم",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="newsroom.story",
+                        verbose_name="القصة",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'خبر',
-                'verbose_name_plural': 'الأخبار',
-                'ordering': ['-published_at'],
+                "verbose_name": "خبر",
+                "verbose_name_plural": "الأخبار",
+                "ordering": ["-published_at"],
             },
         ),
         migrations.CreateModel(
-            name='Block',
+            name="Block",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='الموضع')),
-                ('kind', models.CharField(choices=[('paragraph', 'فقرة'), ('subheading', 'عنوان فرعي'), ('quote', 'اقتباس'), ('image', 'صورة')], default='paragraph', max_length=12, verbose_name='النوع')),
-                ('text', models.TextField(blank=True, verbose_name='النص')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blocks', to='newsroom.article')),
-                ('media', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='newsroom.media', verbose_name='الصورة')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="الموضع")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("paragraph", "فقرة"),
+                            ("subheading", "عنوان فرعي"),
+                            ("quote", "اقتباس"),
+                            ("image", "صورة"),
+                        ],
+                        default="paragraph",
+                        max_length=12,
+                        verbose_name="النوع",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="النص")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blocks",
+                        to="newsroom.article",
+                    ),
+                ),
+                (
+                    "media",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="newsroom.media",
+                        verbose_name="الصورة",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'كتلة',
-                'verbose_name_plural': 'كتل النص',
-                'ordering': ['article', 'position'],
+                "verbose_name": "كتلة",
+                "verbose_name_plural": "كتل النص",
+                "ordering": ["article", "position"],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at'], name='article_listing'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_at"], name="article_listing"),
         ),
     ]

@@ -4,26 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='الاسم')),
-                ('url', models.URLField(verbose_name='الرابط')),
-                ('icon', models.CharField(blank=True, max_length=30, verbose_name='الأيقونة')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='الترتيب')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="الاسم")),
+                ("url", models.URLField(verbose_name="الرابط")),
+                ("icon", models.CharField(blank=True, max_length=30, verbose_name="الأيقونة")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="الترتيب")),
             ],
             options={
-                'verbose_name': 'قناة متابعة',
-                'verbose_name_plural': 'قنوات المتابعة',
-                'ordering': ['order', 'name'],
+                "verbose_name": "قناة متابعة",
+                "verbose_name_plural": "قنوات المتابعة",
+                "ordering": ["order", "name"],
             },
         ),
     ]

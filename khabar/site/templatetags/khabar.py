@@ -1,4 +1,4 @@
-"""Template filters for Arabic news: counts with plural agreement, dates as news sites write them."""
+"""Template filters for Arabic news: counts with plural agreement, dates as sites write them."""
 
 from __future__ import annotations
 

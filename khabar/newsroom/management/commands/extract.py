@@ -28,7 +28,9 @@ class Command(BaseCommand):
             return sys.stdin.buffer.read(MAX_INPUT + 1), None
         file = Path(path)
         if not file.is_file():
-            raise CommandError(f"{path}: no such file; give the path of a saved page, or -", returncode=2)
+            raise CommandError(
+                f"{path}: no such file; give the path of a saved page, or -", returncode=2
+            )
         with file.open("rb") as fh:
             return fh.read(MAX_INPUT + 1), file.name
 
@@ -36,9 +38,13 @@ class Command(BaseCommand):
         try:
             data, name = self._read(options["path"])
         except OSError as exc:
-            raise CommandError(f"{options['path']}: cannot read it ({exc.strerror})", returncode=2) from exc
+            raise CommandError(
+                f"{options['path']}: cannot read it ({exc.strerror})", returncode=2
+            ) from exc
         if len(data) > MAX_INPUT:
-            raise CommandError(f"{options['path']}: larger than 50 MB; this is not one page", returncode=2)
+            raise CommandError(
+                f"{options['path']}: larger than 50 MB; this is not one page", returncode=2
+            )
         try:
             article = extract_bytes(data, filename=name, url=options.get("url"))
         except KhabarError as exc:
