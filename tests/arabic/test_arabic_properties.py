@@ -128,3 +128,16 @@ def test_mapped_offsets_find_the_source_of_each_character(text: str) -> None:
         assert normalize(text[mapped.original_offset(index)]) == char
     start, end = mapped.original_span(0, len(mapped.text))
     assert normalize(text[start:end]) == mapped.text
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("أإآٱاىيةهؤئو٠١٢۳ \u00a0\u200f\u0640\u064e\u0651بتث")),
+        min_size=200,
+        max_size=2000,
+    )
+)
+def test_fast_path_equals_translate_on_long_text(text: str) -> None:
+    from khabar.arabic.normalize import _INDEX
+
+    assert normalize(text) == text.translate(_INDEX.table)

@@ -1,0 +1,1 @@
+"""Khabar's benchmarks: `make bench` runs them all and prints their tables."""
