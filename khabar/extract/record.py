@@ -122,3 +122,27 @@ class ExtractedArticle:
         if self.source_line:
             parts.append(self.source_line)
         return "\n\n".join(parts) + "\n"
+
+
+@dataclass
+class IncomingItem:
+    """One item a source gave (wire item, feed entry, sitemap URL, page): identity + content.
+
+    `article` is None when the source only points at a page (a sitemap URL, a feed entry that
+    carries a link and a summary): then `needs_fetch` is True and the page at `url` is fetched
+    and extracted.
+    """
+
+    source_id: str
+    article: ExtractedArticle | None = None
+    url: str | None = None
+    version: int | None = None
+    urgency: int | None = None
+    subjects: list[str] = field(default_factory=list)
+    embargo: datetime | None = None
+    agency: str | None = None
+    credit: str | None = None
+    summary: str | None = None
+    updated: datetime | None = None
+    needs_fetch: bool = False
+    kind: str | None = None
