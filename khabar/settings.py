@@ -168,6 +168,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Ingest: what the fetcher may reach, how politely, and how far back near-duplicates are sought.
+KHABAR_FETCH_ALLOW_LOOPBACK = _env_bool("KHABAR_FETCH_ALLOW_LOOPBACK", False)
+KHABAR_FETCH_ALLOW_PRIVATE = _env_bool("KHABAR_FETCH_ALLOW_PRIVATE", False)
+KHABAR_FETCH_HOST_DELAY = float(os.environ.get("KHABAR_FETCH_HOST_DELAY", "1.0"))
+KHABAR_DEDUP_DAYS = int(os.environ.get("KHABAR_DEDUP_DAYS", "14"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

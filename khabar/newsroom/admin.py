@@ -7,7 +7,18 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from khabar.newsroom.models import Agency, Article, Block, Entity, Media, Section, Story
+from khabar.newsroom.models import (
+    Agency,
+    Article,
+    ArticleRevision,
+    Block,
+    Entity,
+    IngestLog,
+    Media,
+    Section,
+    Source,
+    Story,
+)
 
 admin.site.site_header = _("غرفة أخبار خبر")
 admin.site.site_title = _("خبر")
@@ -21,6 +32,17 @@ class BlockInline(admin.StackedInline):
     autocomplete_fields = ["media"]
 
 
+class RevisionInline(admin.TabularInline):
+    model = ArticleRevision
+    extra = 0
+    fields = ["version", "title", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "section", "story", "status", "published_at", "featured"]
@@ -28,10 +50,10 @@ class ArticleAdmin(admin.ModelAdmin):
     list_editable = ["status", "featured"]
     search_fields = ["title", "lead", "byline"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["story", "hero", "agencies", "entities"]
+    autocomplete_fields = ["story", "hero", "agencies", "entities", "duplicate_of"]
     list_select_related = ["section", "story"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [BlockInline]
+    inlines = [BlockInline, RevisionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "status", "featured"]}),
         (_("التصنيف"), {"fields": ["section", "story", "entities"]}),
@@ -91,3 +113,23 @@ class EntityAdmin(admin.ModelAdmin):
 class MediaAdmin(admin.ModelAdmin):
     list_display = ["__str__", "credit"]
     search_fields = ["caption", "credit", "alt"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "address", "enabled", "last_success_at", "last_error_at"]
+    list_filter = ["kind", "enabled"]
+    list_editable = ["enabled"]
+    search_fields = ["name", "address"]
+    readonly_fields = ["last_success_at", "last_error_at", "last_error"]
+
+
+@admin.register(IngestLog)
+class IngestLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "outcome", "item_id", "source", "message"]
+    list_filter = ["outcome", "source"]
+    search_fields = ["item_id", "target", "message"]
+    readonly_fields = ["source", "target", "item_id", "outcome", "message", "article", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -140,8 +140,12 @@ class Media(models.Model):
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> ArticleQuerySet:
-        """Articles readers may see: published, with a publication time not in the future."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Articles readers may see: published, not a copy of another, not in the future."""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            duplicate_of__isnull=True,
+        )
 
     def for_listing(self) -> ArticleQuerySet:
         """What a list of article cards needs, in as few queries as possible."""
@@ -211,6 +215,28 @@ class Article(models.Model):
         help_text=_("معرّف البرقية أو GUID الخلاصة أو الرابط الأصلي"),
     )
     featured = models.BooleanField(_("الخبر الرئيسي"), default=False)
+    origin = models.ForeignKey(
+        "Source",
+        verbose_name=_("مصدر الاستيراد"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    version = models.PositiveIntegerField(_("نسخة البرقية"), null=True, blank=True)
+    urgency = models.PositiveSmallIntegerField(_("الأولوية"), null=True, blank=True)
+    subjects = models.JSONField(_("المواضيع"), default=list, blank=True)
+    embargo_until = models.DateTimeField(_("محظور النشر حتى"), null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    signature = models.BinaryField(null=True, blank=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("نسخة من"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
     published_at = models.DateTimeField(_("نُشر"), null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(_("حُدّث"), null=True, blank=True)
     created_at = models.DateTimeField(_("أنشئ"), default=timezone.now)
@@ -268,3 +294,103 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:50]}"
+
+
+class ArticleRevision(models.Model):
+    """What an article said before an update (a later wire version, an edited page)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(_("النسخة"), null=True, blank=True)
+    title = models.CharField(_("العنوان"), max_length=300)
+    lead = models.TextField(_("المقدمة"), blank=True)
+    body = models.JSONField(_("النص"), default=list)
+    created_at = models.DateTimeField(_("أنشئت"), default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "-created_at"]
+        verbose_name = _("نسخة سابقة")
+        verbose_name_plural = _("النسخ السابقة")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version or self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Source(models.Model):
+    """Where news comes in from: a feed, a sitemap, a wire folder, a web page."""
+
+    class Kind(models.TextChoices):
+        AUTO = "auto", _("يُكتشف من المحتوى")
+        FEED = "feed", _("خلاصة RSS/Atom/JSON")
+        SITEMAP = "sitemap", _("خريطة موقع / خريطة أخبار")
+        PAGE = "page", _("صفحة ويب")
+        NINJS = "ninjs", "NINJS"
+        NEWSML = "newsml", "NewsML-G2"
+        NITF = "nitf", "NITF"
+        FOLDER = "folder", _("مجلد ملفات")
+        TEXT = "text", _("صفحات محفوظة نصًا")
+
+    name = models.CharField(_("الاسم"), max_length=200)
+    kind = models.CharField(_("النوع"), max_length=10, choices=Kind.choices, default=Kind.AUTO)
+    address = models.CharField(_("العنوان أو المسار"), max_length=1000, unique=True)
+    poll_minutes = models.PositiveIntegerField(_("كل كم دقيقة"), default=15)
+    enabled = models.BooleanField(_("مفعّل"), default=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("الوكالة"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("القسم الافتراضي"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_success_at = models.DateTimeField(_("آخر نجاح"), null=True, blank=True)
+    last_error_at = models.DateTimeField(_("آخر خطأ"), null=True, blank=True)
+    last_error = models.TextField(_("نص آخر خطأ"), blank=True)
+    created_at = models.DateTimeField(_("أضيف"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("مصدر")
+        verbose_name_plural = _("المصادر")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_remote(self) -> bool:
+        """True when the address is a URL, not a path on this machine."""
+        return self.address.startswith(("http://", "https://"))
+
+
+class IngestLog(models.Model):
+    """One line per item an ingest run handled: what happened and why."""
+
+    class Outcome(models.TextChoices):
+        NEW = "new", _("جديد")
+        UPDATED = "updated", _("حُدّث")
+        DUPLICATE = "duplicate", _("نسخة مكررة")
+        UNCHANGED = "unchanged", _("دون تغيير")
+        FAILED = "failed", _("فشل")
+
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="log"
+    )
+    target = models.CharField(_("المدخل"), max_length=1000)
+    item_id = models.CharField(_("معرّف العنصر"), max_length=500, blank=True)
+    outcome = models.CharField(_("النتيجة"), max_length=10, choices=Outcome.choices)
+    message = models.TextField(_("التفاصيل"), blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("الوقت"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("سجل الاستيراد")
+        verbose_name_plural = _("سجل الاستيراد")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.item_id or self.target}"

@@ -6,8 +6,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from khabar.arabic.normalize import normalize
-from khabar.extract.record import ExtractedArticle
-from khabar.newsroom.models import Agency, Article, Block, Media, Section, Story, unicode_slug
+from khabar.extract.record import ExtractedArticle, IncomingItem
+from khabar.newsroom.models import (
+    Agency,
+    Article,
+    ArticleRevision,
+    Block,
+    Media,
+    Section,
+    Source,
+    Story,
+    unicode_slug,
+)
 
 
 def _key(name: str) -> str:
@@ -35,6 +45,38 @@ def resolve_agencies(names: list[str]) -> list[Agency]:
     return found
 
 
+def keep_revision(article: Article) -> ArticleRevision:
+    """Snapshot what an article says now, before it is replaced."""
+    return ArticleRevision.objects.create(
+        article=article,
+        version=article.version,
+        title=article.title,
+        lead=article.lead,
+        body=[{"kind": b.kind, "text": b.text} for b in article.blocks.all()],
+    )
+
+
+def _apply_item(article: Article, item: IncomingItem | None) -> None:
+    if item is None:
+        return
+    article.version = item.version
+    article.urgency = item.urgency
+    article.subjects = list(item.subjects)
+    article.embargo_until = item.embargo
+
+
+def _apply_hero(article: Article, record: ExtractedArticle) -> None:
+    if record.image is None:
+        return
+    hero = article.hero or Media()
+    hero.caption = record.image.caption or ""
+    hero.credit = record.image.credit or ""
+    hero.alt = record.image.alt or ""
+    hero.url = record.image.url or hero.url
+    hero.save()
+    article.hero = hero
+
+
 @transaction.atomic
 def save_extracted(
     record: ExtractedArticle,
@@ -43,11 +85,20 @@ def save_extracted(
     section: Section | None = None,
     story: Story | None = None,
     status: str = Article.Status.PUBLISHED,
+    item: IncomingItem | None = None,
+    origin: Source | None = None,
+    agency: Agency | None = None,
+    content_hash: str = "",
+    signature: bytes | None = None,
+    duplicate_of: Article | None = None,
 ) -> Article:
-    """Store an extracted article, or update the one with the same source id; return it."""
+    """Store an extracted article, or update (keeping a revision) the one with its source id."""
     article = Article.objects.filter(source_id=source_id).first() if source_id else None
     if article is None:
-        article = Article(source_id=source_id)
+        article = Article(source_id=source_id, duplicate_of=duplicate_of)
+    else:
+        keep_revision(article)
+        article.updated_at = timezone.now()
     article.title = record.title
     article.slug = unicode_slug(record.title)
     article.lead = record.lead or ""
@@ -55,19 +106,22 @@ def save_extracted(
     article.dateline = record.dateline or ""
     article.source_line = record.source_line or ""
     article.language = record.language or "ar"
-    article.canonical_url = record.url or article.canonical_url
+    if (
+        record.url
+        and not Article.objects.filter(canonical_url=record.url).exclude(pk=article.pk).exists()
+    ):
+        article.canonical_url = record.url
     article.section = section or article.section
     article.story = story or article.story
+    article.origin = origin or article.origin
     article.status = status
     article.published_at = record.published or article.published_at or timezone.now()
-    if record.image is not None:
-        hero = article.hero or Media()
-        hero.caption = record.image.caption or ""
-        hero.credit = record.image.credit or ""
-        hero.alt = record.image.alt or ""
-        hero.url = record.image.url or hero.url
-        hero.save()
-        article.hero = hero
+    if item is not None and item.embargo and item.embargo > article.published_at:
+        article.published_at = item.embargo
+    article.content_hash = content_hash or article.content_hash
+    article.signature = signature if signature is not None else article.signature
+    _apply_item(article, item)
+    _apply_hero(article, record)
     article.save()
     article.blocks.all().delete()
     Block.objects.bulk_create(
@@ -75,5 +129,11 @@ def save_extracted(
         for i, b in enumerate(record.blocks)
         if b.kind != "image"
     )
-    article.agencies.set(resolve_agencies(record.sources))
+    names = list(record.sources)
+    if item is not None and item.agency:
+        names.append(item.agency)
+    agencies = resolve_agencies(names)
+    if agency is not None and agency not in agencies:
+        agencies.append(agency)
+    article.agencies.set(agencies)
     return article

@@ -1,0 +1,305 @@
+"""Ingest: sources, URLs, files and folders in; each item stored once, in its own transaction.
+
+The pipeline, one step each: read bytes (fetch or file) → `extract.dispatch.read_items` →
+fetch the page of link-only items → identity (source id, version) → near-duplicate check
+(`stories.dedup`) → `records.save_extracted` → one IngestLog line. A failure is logged with its
+reason and the run goes on; an interrupted run, started again, finishes the work without
+duplicates because every stored item is found again by its source id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from khabar.errors import KhabarError
+from khabar.extract.api import extract_bytes
+from khabar.extract.dispatch import KINDS, Kind, content_hash, read_items
+from khabar.extract.record import ExtractedArticle, IncomingItem
+from khabar.newsroom.models import Article, IngestLog, Source
+from khabar.newsroom.records import save_extracted
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int, str], None]
+MAX_FILE = 50 * 1024 * 1024
+
+
+@dataclass
+class IngestSummary:
+    """What a run did: counts by outcome and every failure with its reason."""
+
+    new: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def count(self, outcome: str) -> None:
+        """Count one stored item by its outcome."""
+        attr = {"duplicate": "duplicates"}.get(outcome, outcome)
+        setattr(self, attr, getattr(self, attr) + 1)
+
+    def line(self) -> str:
+        """The one-line summary printed at the end of a run."""
+        return (
+            f"new {self.new}, updated {self.updated}, duplicates {self.duplicates}, "
+            f"unchanged {self.unchanged}, failed {len(self.failed)}"
+        )
+
+
+def fetch_settings() -> object:
+    """The fetcher's settings from Django's settings (timeouts, caps, address policy)."""
+    from khabar.fetch import FetchSettings
+
+    return FetchSettings(
+        allow_loopback=settings.KHABAR_FETCH_ALLOW_LOOPBACK,
+        allow_private=settings.KHABAR_FETCH_ALLOW_PRIVATE,
+        host_delay=settings.KHABAR_FETCH_HOST_DELAY,
+    )
+
+
+def item_text(article: ExtractedArticle) -> str:
+    """The text near-duplicates are judged on: headline, lead and body."""
+    return "\n".join([article.title, article.lead or "", *article.body])
+
+
+class Ingestor:
+    """Runs ingest over sources, URLs, files and folders, and keeps the summary."""
+
+    def __init__(self, *, progress: Progress | None = None, fetcher: object | None = None) -> None:
+        self.progress = progress
+        self.summary = IngestSummary()
+        self._fetcher = fetcher
+        self._dedup: object | None = None
+
+    # --- inputs -------------------------------------------------------------------------
+
+    @property
+    def fetcher(self) -> object:
+        """The HTTP fetcher, made on first use."""
+        if self._fetcher is None:
+            from khabar.fetch import Fetcher
+
+            self._fetcher = Fetcher(fetch_settings())  # type: ignore[arg-type]
+        return self._fetcher
+
+    def run(self, targets: list[str]) -> IngestSummary:
+        """Ingest each target: a source id, a URL, a file or a folder."""
+        for target in targets:
+            try:
+                self._run_target(target)
+            except KhabarError as exc:
+                self._fail(target, "", str(exc))
+        return self.summary
+
+    def _run_target(self, target: str) -> None:
+        if target.isdigit():
+            source = Source.objects.filter(pk=int(target)).first()
+            if source is None:
+                raise KhabarError(f"no source has id {target}: `khabar source list` shows them")
+            self.run_source(source)
+        elif target.startswith(("http://", "https://")):
+            self._ingest_url(target, None)
+        elif Path(target).exists():
+            self._ingest_path(Path(target), None)
+        else:
+            raise KhabarError(
+                f"{target!r} is not a source id, an http(s) URL or an existing file or folder"
+            )
+
+    def run_source(self, source: Source) -> IngestSummary:
+        """Ingest one configured source, recording its last success or error."""
+        try:
+            if source.is_remote:
+                self._ingest_url(source.address, source)
+            else:
+                self._ingest_path(Path(source.address), source)
+        except KhabarError as exc:
+            Source.objects.filter(pk=source.pk).update(
+                last_error=str(exc), last_error_at=timezone.now()
+            )
+            raise
+        Source.objects.filter(pk=source.pk).update(last_success_at=timezone.now())
+        return self.summary
+
+    def _kind(self, source: Source | None) -> Kind | None:
+        if source is None or source.kind not in KINDS:
+            return None
+        return source.kind  # type: ignore[return-value]
+
+    def _ingest_url(self, url: str, source: Source | None) -> None:
+        etag = source.etag if source else None
+        modified = source.last_modified if source else None
+        result = self.fetcher.fetch(url, etag=etag or None, last_modified=modified or None)  # type: ignore[attr-defined]
+        if source is not None:
+            Source.objects.filter(pk=source.pk).update(
+                etag=result.etag or "", last_modified=result.last_modified or ""
+            )
+        if result.not_modified:
+            return
+        items = read_items(result.content, kind=self._kind(source), url=str(result.url))
+        self._store_all(items, source, url)
+
+    def _ingest_path(self, path: Path, source: Source | None) -> None:
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        if path.is_file():
+            files = [path]
+        for n, file in enumerate(files, 1):
+            try:
+                self._ingest_file(file, source)
+            except KhabarError as exc:
+                self._fail(str(file), "", str(exc))
+            if self.progress and len(files) > 1:
+                self.progress(n, len(files), file.name)
+
+    def _ingest_file(self, file: Path, source: Source | None) -> None:
+        if file.stat().st_size > MAX_FILE:
+            raise KhabarError(f"{file}: larger than 50 MB; split it or leave it out")
+        items = read_items(file.read_bytes(), kind=self._kind(source), filename=file.name)
+        self._store_all(items, source, str(file))
+
+    # --- storing ------------------------------------------------------------------------
+
+    def _store_all(self, items: list[IncomingItem], source: Source | None, target: str) -> None:
+        show = self.progress if len(items) > 1 else None
+        for n, item in enumerate(items, 1):
+            try:
+                self.store(item, source, target)
+            except KhabarError as exc:
+                self._fail(target, item.source_id, str(exc), source)
+            if show:
+                show(n, len(items), item.source_id)
+
+    def _complete(self, item: IncomingItem) -> ExtractedArticle:
+        """The item's article, fetching and extracting its page when it only links to it."""
+        if item.article is not None and not item.needs_fetch:
+            return item.article
+        if not item.url:
+            raise KhabarError(f"{item.source_id}: the item has no text and no link to fetch")
+        result = self.fetcher.fetch(item.url)  # type: ignore[attr-defined]
+        article = extract_bytes(result.content, url=str(result.url))
+        if item.article is not None:
+            article.title = article.title or item.article.title
+            article.published = article.published or item.article.published
+        return article
+
+    def store(self, item: IncomingItem, source: Source | None, target: str) -> str:
+        """Store one item in its own transaction; return its outcome."""
+        existing = Article.objects.filter(source_id=item.source_id).first()
+        if existing is not None and not _is_newer(item, existing):
+            return self._done("unchanged", item, source, target, existing, "already stored")
+        article = self._complete(item)
+        digest = content_hash(article)
+        if existing is not None and item.version is None and existing.content_hash == digest:
+            return self._done("unchanged", item, source, target, existing, "same text")
+        original = None if existing else self._original_of(item, article, digest)
+        with transaction.atomic():
+            stored = save_extracted(
+                article,
+                source_id=item.source_id,
+                item=item,
+                origin=source,
+                section=source.section if source else None,
+                content_hash=digest,
+                signature=self._signature(article),
+                duplicate_of=original,
+                agency=source.agency if source else None,
+            )
+            outcome = "updated" if existing else ("duplicate" if original else "new")
+            why = f"copy of {original.source_id}" if original else ""
+            self._done(outcome, item, source, target, stored, why)
+        if original is None and existing is None:
+            self._remember(stored)
+        return outcome
+
+    def _done(
+        self,
+        outcome: str,
+        item: IncomingItem,
+        source: Source | None,
+        target: str,
+        article: Article | None,
+        message: str,
+    ) -> str:
+        IngestLog.objects.create(
+            source=source,
+            target=target[:1000],
+            item_id=item.source_id[:500],
+            outcome=outcome,
+            message=message,
+            article=article,
+        )
+        self.summary.count(outcome)
+        return outcome
+
+    def _fail(self, target: str, item_id: str, reason: str, source: Source | None = None) -> None:
+        log.warning("ingest failed: %s %s: %s", target, item_id, reason)
+        IngestLog.objects.create(
+            source=source,
+            target=target[:1000],
+            item_id=item_id[:500],
+            outcome=IngestLog.Outcome.FAILED,
+            message=reason,
+        )
+        self.summary.failed.append((item_id or target, reason))
+
+    # --- near-duplicates ----------------------------------------------------------------
+
+    @property
+    def dedup(self) -> object:
+        """The near-duplicate index of recent originals, loaded from stored signatures."""
+        if self._dedup is None:
+            from khabar.stories.dedup import DuplicateIndex
+            from khabar.stories.fingerprint import from_signature_bytes
+
+            index = DuplicateIndex()
+            since = timezone.now() - timedelta(days=settings.KHABAR_DEDUP_DAYS)
+            recent = Article.objects.filter(
+                duplicate_of__isnull=True, signature__isnull=False, created_at__gte=since
+            ).values_list("pk", "signature")
+            for pk, sig in recent.iterator():
+                index.add(str(pk), from_signature_bytes(bytes(sig)))
+            self._dedup = index
+        return self._dedup
+
+    def _signature(self, article: ExtractedArticle) -> bytes:
+        from khabar.stories.fingerprint import minhash, signature_bytes
+
+        return signature_bytes(minhash(item_text(article)))
+
+    def _original_of(
+        self, item: IncomingItem, article: ExtractedArticle, digest: str
+    ) -> Article | None:
+        exact = Article.objects.filter(content_hash=digest, duplicate_of__isnull=True).first()
+        if exact is not None:
+            return exact
+        matches = self.dedup.find(item_text(article))  # type: ignore[attr-defined]
+        if not matches:
+            return None
+        return Article.objects.filter(pk=int(matches[0].key)).first()
+
+    def _remember(self, article: Article) -> None:
+        if article.signature:
+            from khabar.stories.fingerprint import from_signature_bytes
+
+            self.dedup.add(str(article.pk), from_signature_bytes(bytes(article.signature)))  # type: ignore[attr-defined]
+
+
+def _is_newer(item: IncomingItem, existing: Article) -> bool:
+    """Whether an item may replace what is stored: a later wire version, or any page edit."""
+    if item.version is not None and existing.version is not None:
+        return item.version > existing.version
+    return True
+
+
+def iter_sources(ids: list[int] | None = None) -> Iterator[Source]:
+    """Enabled sources, or the ones named."""
+    qs = Source.objects.filter(pk__in=ids) if ids else Source.objects.filter(enabled=True)
+    yield from qs.order_by("pk")
