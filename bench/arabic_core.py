@@ -56,19 +56,36 @@ def main() -> None:
     tokens = [t.text for t in tokenize(text)]
     uniq = sorted(set(tokens))
     n = len(tokens)
-    print(f"# Arabic core — {date.today()} — {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"# Arabic core — {date.today()} — {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
     print(f"corpus: {len(text):,} characters, {n:,} tokens, {len(uniq):,} distinct\n")
     rows = [
-        ("normalize (all steps)", timed(lambda: normalize(text)), n,
-         "regex normalizer", timed(lambda: regex_normalize(text))),
-        ("tokenize with offsets", timed(lambda: tokenize(text)), n,
-         "re.findall(\\w+)", timed(lambda: WORD.findall(text))),
-        ("light_stem, distinct words", timed(lambda: [light_stem(w) for w in uniq]), len(uniq),
-         "snowball_stem", timed(lambda: [snowball_stem(w) for w in uniq])),
+        (
+            "normalize (all steps)",
+            timed(lambda: normalize(text)),
+            n,
+            "regex normalizer",
+            timed(lambda: regex_normalize(text)),
+        ),
+        (
+            "tokenize with offsets",
+            timed(lambda: tokenize(text)),
+            n,
+            "re.findall(\\w+)",
+            timed(lambda: WORD.findall(text)),
+        ),
+        (
+            "light_stem, distinct words",
+            timed(lambda: [light_stem(w) for w in uniq]),
+            len(uniq),
+            "snowball_stem",
+            timed(lambda: [snowball_stem(w) for w in uniq]),
+        ),
         ("find_dates", timed(lambda: find_dates(text), 1), n, "-", 0.0),
     ]
-    print(f"| step | tokens/s | alternative | tokens/s | ratio |")
+    print("| step | tokens/s | alternative | tokens/s | ratio |")
     print("| --- | ---: | --- | ---: | ---: |")
     for name, secs, count, alt, alt_secs in rows:
         ours = count / secs
