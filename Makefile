@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
-PURE := khabar/arabic khabar/extract khabar/stories khabar/search
+PURE := khabar/arabic khabar/extract khabar/stories khabar/search khabar/fetch
 
 .PHONY: install demo test lint typecheck pytest bench clean lock
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
     "khabar.newsroom",
@@ -172,6 +173,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 KHABAR_FETCH_ALLOW_LOOPBACK = _env_bool("KHABAR_FETCH_ALLOW_LOOPBACK", False)
 KHABAR_FETCH_ALLOW_PRIVATE = _env_bool("KHABAR_FETCH_ALLOW_PRIVATE", False)
 KHABAR_FETCH_HOST_DELAY = float(os.environ.get("KHABAR_FETCH_HOST_DELAY", "1.0"))
+KHABAR_FETCH_ATTEMPTS = int(os.environ.get("KHABAR_FETCH_ATTEMPTS", "3"))
+KHABAR_FETCH_BACKOFF = float(os.environ.get("KHABAR_FETCH_BACKOFF", "1.0"))
 KHABAR_DEDUP_DAYS = int(os.environ.get("KHABAR_DEDUP_DAYS", "14"))
 
 LOGGING = {

@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from khabar.newsroom.models import Article, Block, Section
-from khabar.site import queries
+from khabar.newsroom.models import Article, Block, Entity, Section
+from khabar.site import queries, structured
 
 PAGE_SIZE = 20
 
@@ -52,13 +52,18 @@ def article(request: HttpRequest, pk: int, slug: str | None = None) -> HttpRespo
     item = get_object_or_404(
         Article.objects.published()
         .select_related("section", "story", "hero")
-        .prefetch_related(blocks, "agencies"),
+        .prefetch_related(blocks, "agencies", "entities"),
         pk=pk,
     )
     if slug != item.slug:
         return redirect(item, permanent=True)
     context = {
         "article": item,
+        "json_ld": structured.as_script(structured.news_article(request, item)),
+        "canonical": request.build_absolute_uri(item.get_absolute_url()),
+        "og_image": structured.absolute(request, item.hero.src)
+        if item.hero and item.hero.src
+        else "",
         "story_count": item.story.articles.filter(status=Article.Status.PUBLISHED).count()
         if item.story
         else 0,
@@ -66,3 +71,12 @@ def article(request: HttpRequest, pk: int, slug: str | None = None) -> HttpRespo
         "others": queries.other_headlines(item),
     }
     return render(request, "site/article.html", context)
+
+
+def tag(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Every article naming one person, place or organization."""
+    entity = get_object_or_404(Entity, kind=kind, slug=slug)
+    page = Paginator(queries.published().filter(entities=entity), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "site/tag.html", {"entity": entity, "page": page})
