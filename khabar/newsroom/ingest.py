@@ -23,6 +23,7 @@ from khabar.errors import KhabarError
 from khabar.extract.api import extract_bytes
 from khabar.extract.dispatch import KINDS, Kind, content_hash, read_items
 from khabar.extract.record import ExtractedArticle, IncomingItem
+from khabar.fetch import Fetcher, FetchSettings
 from khabar.newsroom.models import Article, IngestLog, Source
 from khabar.newsroom.records import save_extracted
 
@@ -54,14 +55,14 @@ class IngestSummary:
         )
 
 
-def fetch_settings() -> object:
+def fetch_settings() -> FetchSettings:
     """The fetcher's settings from Django's settings (timeouts, caps, address policy)."""
-    from khabar.fetch import FetchSettings
-
     return FetchSettings(
         allow_loopback=settings.KHABAR_FETCH_ALLOW_LOOPBACK,
         allow_private=settings.KHABAR_FETCH_ALLOW_PRIVATE,
         host_delay=settings.KHABAR_FETCH_HOST_DELAY,
+        max_attempts=settings.KHABAR_FETCH_ATTEMPTS,
+        backoff_base=settings.KHABAR_FETCH_BACKOFF,
     )
 
 
@@ -73,7 +74,7 @@ def item_text(article: ExtractedArticle) -> str:
 class Ingestor:
     """Runs ingest over sources, URLs, files and folders, and keeps the summary."""
 
-    def __init__(self, *, progress: Progress | None = None, fetcher: object | None = None) -> None:
+    def __init__(self, *, progress: Progress | None = None, fetcher: Fetcher | None = None) -> None:
         self.progress = progress
         self.summary = IngestSummary()
         self._fetcher = fetcher
@@ -82,12 +83,10 @@ class Ingestor:
     # --- inputs -------------------------------------------------------------------------
 
     @property
-    def fetcher(self) -> object:
+    def fetcher(self) -> Fetcher:
         """The HTTP fetcher, made on first use."""
         if self._fetcher is None:
-            from khabar.fetch import Fetcher
-
-            self._fetcher = Fetcher(fetch_settings())  # type: ignore[arg-type]
+            self._fetcher = Fetcher(fetch_settings())
         return self._fetcher
 
     def run(self, targets: list[str]) -> IngestSummary:
@@ -137,7 +136,7 @@ class Ingestor:
     def _ingest_url(self, url: str, source: Source | None) -> None:
         etag = source.etag if source else None
         modified = source.last_modified if source else None
-        result = self.fetcher.fetch(url, etag=etag or None, last_modified=modified or None)  # type: ignore[attr-defined]
+        result = self.fetcher.fetch(url, etag=etag or None, last_modified=modified or None)
         if source is not None:
             Source.objects.filter(pk=source.pk).update(
                 etag=result.etag or "", last_modified=result.last_modified or ""
@@ -183,7 +182,7 @@ class Ingestor:
             return item.article
         if not item.url:
             raise KhabarError(f"{item.source_id}: the item has no text and no link to fetch")
-        result = self.fetcher.fetch(item.url)  # type: ignore[attr-defined]
+        result = self.fetcher.fetch(item.url)
         article = extract_bytes(result.content, url=str(result.url))
         if item.article is not None:
             article.title = article.title or item.article.title
