@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Literal
 
-from khabar.arabic.normalize import normalize
 from khabar.extract.api import extract_bytes
 from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.extract.urls import clean_url
+from khabar.stories import fingerprint
 
 Kind = Literal["feed", "sitemap", "ninjs", "newsml", "nitf", "page"]
 KINDS: tuple[Kind, ...] = ("feed", "sitemap", "ninjs", "newsml", "nitf", "page")
@@ -46,10 +45,14 @@ def page_identity(article: ExtractedArticle, url: str | None) -> str:
     return "sha256:" + content_hash(article)
 
 
+def article_text(article: ExtractedArticle) -> str:
+    """The text an article is identified and compared by: headline, lead and body."""
+    return "\n".join([article.title, article.lead or "", *article.body])
+
+
 def content_hash(article: ExtractedArticle) -> str:
-    """A hash of what the article says (headline and body), blind to spelling variants."""
-    text = "\n".join([article.title, article.lead or "", *article.body])
-    return hashlib.sha256(" ".join(normalize(text).split()).encode()).hexdigest()
+    """A hash of what the article says, blind to spelling variants, spacing and punctuation."""
+    return fingerprint.content_hash(article_text(article))
 
 
 def read_items(

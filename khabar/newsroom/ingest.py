@@ -21,11 +21,14 @@ from django.utils import timezone
 
 from khabar.errors import KhabarError
 from khabar.extract.api import extract_bytes
-from khabar.extract.dispatch import KINDS, Kind, content_hash, read_items
+from khabar.extract.dispatch import KINDS, Kind, article_text, content_hash, read_items
 from khabar.extract.record import ExtractedArticle, IncomingItem
+from khabar.extract.urls import clean_url
 from khabar.fetch import Fetcher, FetchSettings
 from khabar.newsroom.models import Article, IngestLog, Source
 from khabar.newsroom.records import save_extracted
+from khabar.stories.dedup import DuplicateIndex
+from khabar.stories.fingerprint import from_signature_bytes, minhash, signature_bytes
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
@@ -66,11 +69,6 @@ def fetch_settings() -> FetchSettings:
     )
 
 
-def item_text(article: ExtractedArticle) -> str:
-    """The text near-duplicates are judged on: headline, lead and body."""
-    return "\n".join([article.title, article.lead or "", *article.body])
-
-
 class Ingestor:
     """Runs ingest over sources, URLs, files and folders, and keeps the summary."""
 
@@ -78,7 +76,7 @@ class Ingestor:
         self.progress = progress
         self.summary = IngestSummary()
         self._fetcher = fetcher
-        self._dedup: object | None = None
+        self._dedup: DuplicateIndex | None = None
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -184,6 +182,7 @@ class Ingestor:
             raise KhabarError(f"{item.source_id}: the item has no text and no link to fetch")
         result = self.fetcher.fetch(item.url)
         article = extract_bytes(result.content, url=str(result.url))
+        article.url = clean_url(article.url or str(result.url))
         if item.article is not None:
             article.title = article.title or item.article.title
             article.published = article.published or item.article.published
@@ -252,26 +251,21 @@ class Ingestor:
     # --- near-duplicates ----------------------------------------------------------------
 
     @property
-    def dedup(self) -> object:
+    def dedup(self) -> DuplicateIndex:
         """The near-duplicate index of recent originals, loaded from stored signatures."""
         if self._dedup is None:
-            from khabar.stories.dedup import DuplicateIndex
-            from khabar.stories.fingerprint import from_signature_bytes
-
             index = DuplicateIndex()
             since = timezone.now() - timedelta(days=settings.KHABAR_DEDUP_DAYS)
             recent = Article.objects.filter(
                 duplicate_of__isnull=True, signature__isnull=False, created_at__gte=since
-            ).values_list("pk", "signature")
-            for pk, sig in recent.iterator():
-                index.add(str(pk), from_signature_bytes(bytes(sig)))
+            ).values_list("pk", "signature", "content_hash")
+            for pk, sig, digest in recent.iterator():
+                index.add(str(pk), from_signature_bytes(bytes(sig)), digest=digest or None)
             self._dedup = index
         return self._dedup
 
     def _signature(self, article: ExtractedArticle) -> bytes:
-        from khabar.stories.fingerprint import minhash, signature_bytes
-
-        return signature_bytes(minhash(item_text(article)))
+        return signature_bytes(minhash(article_text(article)))
 
     def _original_of(
         self, item: IncomingItem, article: ExtractedArticle, digest: str
@@ -279,16 +273,15 @@ class Ingestor:
         exact = Article.objects.filter(content_hash=digest, duplicate_of__isnull=True).first()
         if exact is not None:
             return exact
-        matches = self.dedup.find(item_text(article))  # type: ignore[attr-defined]
+        matches = self.dedup.find(article_text(article))
         if not matches:
             return None
         return Article.objects.filter(pk=int(matches[0].key)).first()
 
     def _remember(self, article: Article) -> None:
         if article.signature:
-            from khabar.stories.fingerprint import from_signature_bytes
-
-            self.dedup.add(str(article.pk), from_signature_bytes(bytes(article.signature)))  # type: ignore[attr-defined]
+            sig = from_signature_bytes(bytes(article.signature))
+            self.dedup.add(str(article.pk), sig, digest=article.content_hash or None)
 
 
 def _is_newer(item: IncomingItem, existing: Article) -> bool:
