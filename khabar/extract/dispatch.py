@@ -10,8 +10,8 @@ from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.extract.urls import clean_url
 from khabar.stories import fingerprint
 
-Kind = Literal["feed", "sitemap", "ninjs", "newsml", "nitf", "page"]
-KINDS: tuple[Kind, ...] = ("feed", "sitemap", "ninjs", "newsml", "nitf", "page")
+Kind = Literal["feed", "sitemap", "ninjs", "newsmlg2", "nitf", "page"]
+KINDS: tuple[Kind, ...] = ("feed", "sitemap", "ninjs", "newsmlg2", "nitf", "page")
 
 _HEAD = 4096
 _SITEMAP = re.compile(rb"<(?:\w+:)?(?:urlset|sitemapindex)\b")
@@ -72,7 +72,7 @@ def read_items(
         return parse_feed(data, url=url)
     if kind == "sitemap":
         return sitemap_items(parse_sitemap(data))
-    if kind in ("ninjs", "newsml", "nitf"):
+    if kind in ("ninjs", "newsmlg2", "nitf"):
         return [parse_wire(data)]
     article = extract_bytes(data, filename=filename, url=url)
     if url and not article.url:

@@ -324,7 +324,7 @@ class Source(models.Model):
         SITEMAP = "sitemap", _("خريطة موقع / خريطة أخبار")
         PAGE = "page", _("صفحة ويب")
         NINJS = "ninjs", "NINJS"
-        NEWSML = "newsml", "NewsML-G2"
+        NEWSMLG2 = "newsmlg2", "NewsML-G2"
         NITF = "nitf", "NITF"
         FOLDER = "folder", _("مجلد ملفات")
         TEXT = "text", _("صفحات محفوظة نصًا")

@@ -35,7 +35,7 @@ def site() -> Iterator[Site]:
     state = Site()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             state.hits[self.path] = state.hits.get(self.path, 0) + 1
             if self.path == "/robots.txt" and self.path not in state.pages:
                 self.send_response(404)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from khabar.errors import KhabarError
 from khabar.newsroom.export import iter_export
 from khabar.newsroom.ingest import Ingestor
 from khabar.newsroom.models import Article, IngestLog, Source

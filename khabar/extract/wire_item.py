@@ -1,0 +1,90 @@
+"""What every wire format (NINJS, NewsML-G2, NITF) says about an item, and the item it makes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from khabar.errors import ExtractionError
+from khabar.extract.record import Block, ExtractedArticle, Image, IncomingItem
+from khabar.extract.wire_body import detect_language, find_dateline, first_image
+
+__all__ = ["WireError", "WireFields", "to_int", "wire_item"]
+
+
+class WireError(ExtractionError):
+    """A wire item (NINJS, NewsML-G2, NITF) could not be read."""
+
+
+@dataclass
+class WireFields:
+    """One wire item's fields, named the same whatever format carried them."""
+
+    source_id: str
+    kind: str
+    title: str = ""
+    lead: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    byline: str | None = None
+    dateline: str | None = None
+    located: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    embargo: datetime | None = None
+    version: int | None = None
+    urgency: int | None = None
+    subjects: list[str] = field(default_factory=list)
+    agency: str | None = None
+    credit: str | None = None
+    language: str | None = None
+    image: Image | None = None
+
+
+def to_int(value: object) -> int | None:
+    """Return a whole number written as a number or a string ("3"), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _dateline(fields: WireFields) -> tuple[str | None, str | None]:
+    """The dateline opening the body ("القاهرة (رويترز) -"), else the one the format gives."""
+    found = find_dateline(fields.blocks, fields.lead)
+    if found is not None:
+        return found
+    return fields.dateline or fields.located, None
+
+
+def wire_item(fields: WireFields) -> IncomingItem:
+    """Build the IncomingItem of a wire item: the whole article, never a page to fetch."""
+    dateline, dateline_agency = _dateline(fields)
+    source = fields.agency or dateline_agency
+    texts = [fields.title, fields.lead, *(b.text for b in fields.blocks)]
+    article = ExtractedArticle(
+        title=fields.title,
+        lead=fields.lead,
+        blocks=fields.blocks,
+        image=fields.image or first_image(fields.blocks),
+        sources=[source] if source else [],
+        byline=fields.byline,
+        dateline=dateline,
+        published=fields.published or fields.updated,
+        language=fields.language or detect_language(texts),
+    )
+    return IncomingItem(
+        source_id=fields.source_id,
+        article=article,
+        version=fields.version,
+        urgency=fields.urgency,
+        subjects=list(dict.fromkeys(s for s in fields.subjects if s)),
+        embargo=fields.embargo,
+        agency=fields.agency,
+        credit=fields.credit,
+        summary=fields.lead,
+        updated=fields.updated,
+        kind=fields.kind,
+    )
