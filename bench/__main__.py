@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["arabic_core", "duplicates"]
+BENCHMARKS = ["arabic_core", "duplicates", "extraction", "ingest"]
 
 
 def main(names: list[str]) -> None:

@@ -116,7 +116,7 @@ EXTRACTORS: dict[str, Extractor] = {
 def measure(pages: list[Page], repeat: int) -> dict[str, Run]:
     """Run every extractor on every page, `repeat` times, taking turns page by page."""
     runs = {name: Run() for name in EXTRACTORS}
-    for name, extractor in EXTRACTORS.items():
+    for extractor in EXTRACTORS.values():
         extractor(pages[0].html)  # warm up: imports, compiled patterns
     for round_ in range(repeat):
         for page in pages:

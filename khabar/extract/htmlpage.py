@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import py3langid
 from lxml.html import HtmlElement
 
 from khabar.errors import NoArticleError
 from khabar.extract import meta
-from khabar.extract.html_body import find_lead, run_trafilatura, xml_blocks
+from khabar.extract.html_body import find_lead, place_figures, run_trafilatura, xml_blocks
 from khabar.extract.html_clean import clean_tree
 from khabar.extract.html_dates import published_time
-from khabar.extract.html_figures import Figure, lead_image, read_figures
+from khabar.extract.html_figures import lead_image, read_figures
 from khabar.extract.html_labels import Labels, sort_blocks
 from khabar.extract.html_meta import (
     canonical_url,
@@ -31,6 +30,7 @@ from khabar.extract.html_meta import (
     page_title,
     shown_byline,
     site_names,
+    text_language,
 )
 from khabar.extract.html_shape import reshape
 from khabar.extract.html_tree import parse_html, read_head
@@ -38,9 +38,6 @@ from khabar.extract.page import MIN_ARTICLE_WORDS
 from khabar.extract.record import Block, ExtractedArticle
 
 __all__ = ["extract_html"]
-
-# Below this many words of text, the language <html lang> declares is trusted over a guess.
-_MIN_LANGUAGE_WORDS = 20
 
 
 @dataclass
@@ -63,7 +60,7 @@ def _page_data(root: HtmlElement, url: str | None) -> _PageData:
     address = canonical_url(root, head, url)
     return _PageData(
         url=address,
-        title=page_title(root, titles, names),
+        title=page_title(root, head, names),
         summary=description(head),
         og_image=declared_image(head),
         byline=shown_byline(root, names) or declared_author(head, names),
@@ -76,22 +73,23 @@ def _words(blocks: list[Block]) -> int:
     return sum(len(b.text.split()) for b in blocks if b.kind != "image")
 
 
-def _read_body(root: HtmlElement, data: _PageData, figures: list[Figure]) -> list[Block]:
-    """Return trafilatura's blocks, from its recall mode when precision found no article."""
-    blocks: list[Block] = []
-    for precise in (True, False):
-        body = run_trafilatura(root, data.url, precise=precise)
-        blocks = xml_blocks(body, figures) if body is not None else []
-        if _words(blocks) >= MIN_ARTICLE_WORDS:
+def _read_body(root: HtmlElement, column_words: int) -> list[Block]:
+    """Return trafilatura's blocks: fast and precise first, more careful when that reads little.
+
+    A reading with less than half the words of the page's main column of paragraphs gets
+    trafilatura's second opinion (its fallback extractors), and the longer reading wins; a
+    reading with no article at all is redone in recall mode.
+    """
+    best: list[Block] = []
+    for precise, fast in ((True, True), (True, False), (False, False)):
+        body = run_trafilatura(root, precise=precise, fast=fast)
+        blocks = xml_blocks(body) if body is not None else []
+        if _words(blocks) > _words(best):
+            best = blocks
+        enough = column_words // 2 if fast else MIN_ARTICLE_WORDS
+        if _words(best) >= max(enough, MIN_ARTICLE_WORDS):
             break
-    return blocks
-
-
-def _language(texts: list[str], declared: str | None) -> str | None:
-    text = " ".join(texts)
-    if len(text.split()) < _MIN_LANGUAGE_WORDS:
-        return declared or (str(py3langid.classify(text)[0]) if text.strip() else None)
-    return str(py3langid.classify(text)[0])
+    return best
 
 
 def _dateline(texts: list[str], labels: Labels) -> tuple[str, str | None] | None:
@@ -116,7 +114,8 @@ def extract_html(html: str, *, url: str | None = None) -> ExtractedArticle:
     figures = read_figures(root, data.url)
     cleaning = clean_tree(root)
     reshape(root)
-    blocks, labels = sort_blocks(_read_body(root, data, figures), data.title)
+    blocks, labels = sort_blocks(_read_body(root, cleaning.column_words), data.title)
+    blocks = place_figures(blocks, figures)
     lead = find_lead(root, data.summary, blocks)
     texts = ([lead] if lead else []) + [b.text for b in blocks if b.kind != "image"]
     if sum(len(t.split()) for t in texts) < MIN_ARTICLE_WORDS:
@@ -136,7 +135,7 @@ def extract_html(html: str, *, url: str | None = None) -> ExtractedArticle:
         byline=labels.byline or data.byline,
         dateline=dateline[0] if dateline else None,
         published=data.published,
-        language=_language(texts, data.language),
+        language=text_language(texts, data.language),
         related_headlines=_unique(cleaning.related + labels.related),
         url=data.url,
     )

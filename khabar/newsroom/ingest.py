@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,19 +21,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from khabar.errors import KhabarError
-from khabar.extract.api import extract_bytes
-from khabar.extract.dispatch import KINDS, Kind, article_text, content_hash, read_items
-from khabar.extract.record import ExtractedArticle, IncomingItem
-from khabar.extract.urls import clean_url
+from khabar.extract.dispatch import KINDS, Kind, read_items
+from khabar.extract.record import IncomingItem
 from khabar.fetch import Fetcher, FetchSettings
-from khabar.newsroom.models import Article, IngestLog, Source
+from khabar.newsroom.models import Article, IngestLog, Source, first_or_none
 from khabar.newsroom.records import save_extracted
+from khabar.pipeline import Job, Prepared, Preparer
 from khabar.stories.dedup import DuplicateIndex
-from khabar.stories.fingerprint import from_signature_bytes, minhash, signature_bytes
+from khabar.stories.fingerprint import Fingerprint, from_signature_bytes, signature_bytes
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 MAX_FILE = 50 * 1024 * 1024
+CHUNK = 64  # items fetched and prepared together, so a 50,000-URL sitemap is not all in memory
+FETCH_THREADS = 4
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Ingestor:
         self.summary = IngestSummary()
         self._fetcher = fetcher
         self._dedup: DuplicateIndex | None = None
+        self.preparer = Preparer()
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -166,38 +169,55 @@ class Ingestor:
 
     def _store_all(self, items: list[IncomingItem], source: Source | None, target: str) -> None:
         show = self.progress if len(items) > 1 else None
-        for n, item in enumerate(items, 1):
-            try:
-                self.store(item, source, target)
-            except KhabarError as exc:
-                self._fail(target, item.source_id, str(exc), source)
+        done = 0
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            todo: list[tuple[IncomingItem, Article | None]] = []
+            for item in chunk:
+                existing = first_or_none(Article.objects.filter(source_id=item.source_id))
+                if existing is not None and not _is_newer(item, existing):
+                    self._done("unchanged", item, source, target, existing, "already stored")
+                else:
+                    todo.append((item, existing))
+            jobs = self._fetch_pages([item for item, _ in todo])
+            for (item, existing), prepared in zip(todo, self.preparer.run(jobs), strict=True):
+                try:
+                    self.store(prepared, existing, source, target)
+                except KhabarError as exc:
+                    self._fail(target, item.source_id, str(exc), source)
+            done += len(chunk)
             if show:
-                show(n, len(items), item.source_id)
+                show(done, len(items), chunk[-1].source_id)
 
-    def _complete(self, item: IncomingItem) -> ExtractedArticle:
-        """The item's article, fetching and extracting its page when it only links to it."""
-        if item.article is not None and not item.needs_fetch:
-            return item.article
-        if not item.url:
-            raise KhabarError(f"{item.source_id}: the item has no text and no link to fetch")
-        result = self.fetcher.fetch(item.url)
-        article = extract_bytes(result.content, url=str(result.url))
-        article.url = clean_url(article.url or str(result.url))
-        if item.article is not None:
-            article.title = article.title or item.article.title
-            article.published = article.published or item.article.published
-        return article
+    def _fetch_pages(self, items: list[IncomingItem]) -> list[Job]:
+        """Fetch the pages of link-only items, several hosts at once (each host politely)."""
 
-    def store(self, item: IncomingItem, source: Source | None, target: str) -> str:
-        """Store one item in its own transaction; return its outcome."""
-        existing = Article.objects.filter(source_id=item.source_id).first()
-        if existing is not None and not _is_newer(item, existing):
-            return self._done("unchanged", item, source, target, existing, "already stored")
-        article = self._complete(item)
-        digest = content_hash(article)
-        if existing is not None and item.version is None and existing.content_hash == digest:
+        def job(item: IncomingItem) -> Job:
+            if item.article is not None and not item.needs_fetch:
+                return Job(item)
+            if not item.url:
+                return Job(item, error=f"{item.source_id}: no text and no link to fetch")
+            try:
+                result = self.fetcher.fetch(item.url)
+            except KhabarError as exc:
+                return Job(item, error=str(exc))
+            return Job(item, page=result.content, page_url=str(result.url))
+
+        if sum(1 for i in items if i.needs_fetch or i.article is None) < 2:
+            return [job(item) for item in items]
+        with ThreadPoolExecutor(FETCH_THREADS) as pool:
+            return list(pool.map(job, items))
+
+    def store(
+        self, prepared: Prepared, existing: Article | None, source: Source | None, target: str
+    ) -> str:
+        """Store one prepared item in its own transaction; return its outcome."""
+        item, article, fp = prepared.item, prepared.article, prepared.fingerprint
+        if prepared.error or article is None or fp is None:
+            raise KhabarError(prepared.error or f"{item.source_id}: nothing could be read")
+        if existing is not None and item.version is None and existing.content_hash == fp.digest:
             return self._done("unchanged", item, source, target, existing, "same text")
-        original = None if existing else self._original_of(item, article, digest)
+        original = None if existing else self._original_of(fp)
         with transaction.atomic():
             stored = save_extracted(
                 article,
@@ -205,8 +225,8 @@ class Ingestor:
                 item=item,
                 origin=source,
                 section=source.section if source else None,
-                content_hash=digest,
-                signature=self._signature(article),
+                content_hash=fp.digest,
+                signature=signature_bytes(fp.signature),
                 duplicate_of=original,
                 agency=source.agency if source else None,
             )
@@ -214,7 +234,7 @@ class Ingestor:
             why = f"copy of {original.source_id}" if original else ""
             self._done(outcome, item, source, target, stored, why)
         if original is None and existing is None:
-            self._remember(stored)
+            self.dedup.add(str(stored.pk), fp)
         return outcome
 
     def _done(
@@ -264,24 +284,30 @@ class Ingestor:
             self._dedup = index
         return self._dedup
 
-    def _signature(self, article: ExtractedArticle) -> bytes:
-        return signature_bytes(minhash(article_text(article)))
-
-    def _original_of(
-        self, item: IncomingItem, article: ExtractedArticle, digest: str
-    ) -> Article | None:
-        exact = Article.objects.filter(content_hash=digest, duplicate_of__isnull=True).first()
+    def _original_of(self, fp: Fingerprint) -> Article | None:
+        exact = (
+            Article.objects.filter(content_hash=fp.digest, duplicate_of__isnull=True)
+            .order_by("pk")
+            .first()
+        )
         if exact is not None:
             return exact
-        matches = self.dedup.find(article_text(article))
+        matches = self.dedup.find(fp)
         if not matches:
             return None
-        return Article.objects.filter(pk=int(matches[0].key)).first()
+        return first_or_none(Article.objects.filter(pk=int(matches[0].key)))
 
-    def _remember(self, article: Article) -> None:
-        if article.signature:
-            sig = from_signature_bytes(bytes(article.signature))
-            self.dedup.add(str(article.pk), sig, digest=article.content_hash or None)
+    def close(self) -> None:
+        """Stop worker processes and close connections."""
+        self.preparer.close()
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+    def __enter__(self) -> Ingestor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _is_newer(item: IncomingItem, existing: Article) -> bool:

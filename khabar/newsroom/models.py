@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +11,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from khabar.arabic.normalize import normalize
+
+
+def first_or_none(qs: models.QuerySet[Any]) -> Any:
+    """The first row of an unordered query, without the ORDER BY that `first()` adds.
+
+    `first()` orders by the primary key, which can make SQLite walk the table in key order
+    instead of using the index of the filtered column.
+    """
+    return next(iter(qs.order_by()[:1]), None)
 
 
 def unicode_slug(text: str, max_length: int = 120) -> str:

@@ -16,6 +16,7 @@ from khabar.newsroom.models import (
     Section,
     Source,
     Story,
+    first_or_none,
     unicode_slug,
 )
 
@@ -93,7 +94,7 @@ def save_extracted(
     duplicate_of: Article | None = None,
 ) -> Article:
     """Store an extracted article, or update (keeping a revision) the one with its source id."""
-    article = Article.objects.filter(source_id=source_id).first() if source_id else None
+    article = first_or_none(Article.objects.filter(source_id=source_id)) if source_id else None
     if article is None:
         article = Article(source_id=source_id, duplicate_of=duplicate_of)
     else:

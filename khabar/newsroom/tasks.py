@@ -22,7 +22,8 @@ def poll_source(source_id: int) -> dict[str, Any]:
         return {"source": source_id, "skipped": "disabled or deleted"}
     result: dict[str, Any] = {"source": source_id}
     try:
-        summary = Ingestor().run_source(source)
+        with Ingestor() as ingestor:
+            summary = ingestor.run_source(source)
         result.update(summary=summary.line(), failed=summary.failed[:20])
     except KhabarError as exc:
         result["error"] = str(exc)

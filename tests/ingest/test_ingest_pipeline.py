@@ -162,11 +162,11 @@ def test_interrupted_run_finishes_on_the_next_run_without_duplicates(
     calls = {"n": 0}
     real = Ingestor.store
 
-    def dies_on_second(self, item, source, target):
+    def dies_on_second(self, prepared, existing, source, target):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # the process is killed mid-run
-        return real(self, item, source, target)
+        return real(self, prepared, existing, source, target)
 
     monkeypatch.setattr(Ingestor, "store", dies_on_second)
     with pytest.raises(KeyboardInterrupt):

@@ -6,109 +6,242 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsroom', '0001_initial'),
+        ("newsroom", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='content_hash',
+            model_name="article",
+            name="content_hash",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='article',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='newsroom.article', verbose_name='نسخة من'),
+            model_name="article",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="copies",
+                to="newsroom.article",
+                verbose_name="نسخة من",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='embargo_until',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='محظور النشر حتى'),
+            model_name="article",
+            name="embargo_until",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="محظور النشر حتى"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='signature',
+            model_name="article",
+            name="signature",
             field=models.BinaryField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='subjects',
-            field=models.JSONField(blank=True, default=list, verbose_name='المواضيع'),
+            model_name="article",
+            name="subjects",
+            field=models.JSONField(blank=True, default=list, verbose_name="المواضيع"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='urgency',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='الأولوية'),
+            model_name="article",
+            name="urgency",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="الأولوية"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='version',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='نسخة البرقية'),
+            model_name="article",
+            name="version",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="نسخة البرقية"),
         ),
         migrations.CreateModel(
-            name='ArticleRevision',
+            name="ArticleRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(blank=True, null=True, verbose_name='النسخة')),
-                ('title', models.CharField(max_length=300, verbose_name='العنوان')),
-                ('lead', models.TextField(blank=True, verbose_name='المقدمة')),
-                ('body', models.JSONField(default=list, verbose_name='النص')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='أنشئت')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='newsroom.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="النسخة"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="العنوان")),
+                ("lead", models.TextField(blank=True, verbose_name="المقدمة")),
+                ("body", models.JSONField(default=list, verbose_name="النص")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="أنشئت"),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="newsroom.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'نسخة سابقة',
-                'verbose_name_plural': 'النسخ السابقة',
-                'ordering': ['article', '-created_at'],
+                "verbose_name": "نسخة سابقة",
+                "verbose_name_plural": "النسخ السابقة",
+                "ordering": ["article", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='الاسم')),
-                ('kind', models.CharField(choices=[('auto', 'يُكتشف من المحتوى'), ('feed', 'خلاصة RSS/Atom/JSON'), ('sitemap', 'خريطة موقع / خريطة أخبار'), ('page', 'صفحة ويب'), ('ninjs', 'NINJS'), ('newsmlg2', 'NewsML-G2'), ('nitf', 'NITF'), ('folder', 'مجلد ملفات'), ('text', 'صفحات محفوظة نصًا')], default='auto', max_length=10, verbose_name='النوع')),
-                ('address', models.CharField(max_length=1000, unique=True, verbose_name='العنوان أو المسار')),
-                ('poll_minutes', models.PositiveIntegerField(default=15, verbose_name='كل كم دقيقة')),
-                ('enabled', models.BooleanField(default=True, verbose_name='مفعّل')),
-                ('etag', models.CharField(blank=True, editable=False, max_length=300)),
-                ('last_modified', models.CharField(blank=True, editable=False, max_length=100)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True, verbose_name='آخر نجاح')),
-                ('last_error_at', models.DateTimeField(blank=True, null=True, verbose_name='آخر خطأ')),
-                ('last_error', models.TextField(blank=True, verbose_name='نص آخر خطأ')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='أضيف')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='newsroom.agency', verbose_name='الوكالة')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='newsroom.section', verbose_name='القسم الافتراضي')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="الاسم")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("auto", "يُكتشف من المحتوى"),
+                            ("feed", "خلاصة RSS/Atom/JSON"),
+                            ("sitemap", "خريطة موقع / خريطة أخبار"),
+                            ("page", "صفحة ويب"),
+                            ("ninjs", "NINJS"),
+                            ("newsmlg2", "NewsML-G2"),
+                            ("nitf", "NITF"),
+                            ("folder", "مجلد ملفات"),
+                            ("text", "صفحات محفوظة نصًا"),
+                        ],
+                        default="auto",
+                        max_length=10,
+                        verbose_name="النوع",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        max_length=1000, unique=True, verbose_name="العنوان أو المسار"
+                    ),
+                ),
+                (
+                    "poll_minutes",
+                    models.PositiveIntegerField(default=15, verbose_name="كل كم دقيقة"),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="مفعّل")),
+                ("etag", models.CharField(blank=True, editable=False, max_length=300)),
+                ("last_modified", models.CharField(blank=True, editable=False, max_length=100)),
+                (
+                    "last_success_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="آخر نجاح"),
+                ),
+                (
+                    "last_error_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="آخر خطأ"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="نص آخر خطأ")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="أضيف"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="newsroom.agency",
+                        verbose_name="الوكالة",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="newsroom.section",
+                        verbose_name="القسم الافتراضي",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'مصدر',
-                'verbose_name_plural': 'المصادر',
-                'ordering': ['name'],
+                "verbose_name": "مصدر",
+                "verbose_name_plural": "المصادر",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='IngestLog',
+            name="IngestLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(max_length=1000, verbose_name='المدخل')),
-                ('item_id', models.CharField(blank=True, max_length=500, verbose_name='معرّف العنصر')),
-                ('outcome', models.CharField(choices=[('new', 'جديد'), ('updated', 'حُدّث'), ('duplicate', 'نسخة مكررة'), ('unchanged', 'دون تغيير'), ('failed', 'فشل')], max_length=10, verbose_name='النتيجة')),
-                ('message', models.TextField(blank=True, verbose_name='التفاصيل')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='الوقت')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='newsroom.article')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='log', to='newsroom.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.CharField(max_length=1000, verbose_name="المدخل")),
+                (
+                    "item_id",
+                    models.CharField(blank=True, max_length=500, verbose_name="معرّف العنصر"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("new", "جديد"),
+                            ("updated", "حُدّث"),
+                            ("duplicate", "نسخة مكررة"),
+                            ("unchanged", "دون تغيير"),
+                            ("failed", "فشل"),
+                        ],
+                        max_length=10,
+                        verbose_name="النتيجة",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="التفاصيل")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="الوقت"
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="newsroom.article",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="log",
+                        to="newsroom.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'سجل الاستيراد',
-                'verbose_name_plural': 'سجل الاستيراد',
-                'ordering': ['-created_at'],
+                "verbose_name": "سجل الاستيراد",
+                "verbose_name_plural": "سجل الاستيراد",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='origin',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='newsroom.source', verbose_name='مصدر الاستيراد'),
+            model_name="article",
+            name="origin",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="newsroom.source",
+                verbose_name="مصدر الاستيراد",
+            ),
         ),
     ]

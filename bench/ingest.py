@@ -1,0 +1,202 @@
+"""End-to-end ingest speed: a feed of article links on a loopback server, fetched, extracted,
+deduplicated and stored in a fresh SQLite database. Prints articles/s and where the time goes.
+
+Run: python -m bench.ingest [N]   (default 400 articles; politeness delay 0 on loopback)
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import multiprocessing
+import os
+import platform
+import pstats
+import random
+import sys
+import tempfile
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+BASE_PLACEHOLDER = "http://base.invalid"
+CONTENT = Path(__file__).resolve().parent.parent / "khabar/newsroom/demo/content.json"
+STAGES = {
+    "fetch (HTTP on loopback)": "fetcher.py:.*\\(fetch\\)",
+    "read feed": "feeds.py:.*\\(parse_feed\\)",
+    "extract page (HTML)": "api.py:.*\\(extract_bytes\\)",
+    "near-duplicate check": "ingest.py:.*\\(_original_of\\)",
+    "fingerprint (MinHash)": "ingest.py:.*\\(_signature\\)",
+    "store (save_extracted)": "records.py:.*\\(save_extracted\\)",
+    "ingest log": "ingest.py:.*\\(_done\\)",
+}
+
+
+def vocabulary() -> tuple[list[str], list[float]]:
+    """The demo articles' words with Zipf-like weights (rank r drawn with weight 1/r)."""
+    from collections import Counter
+
+    articles = json.loads(CONTENT.read_text(encoding="utf-8"))["articles"]
+    text = " ".join(b["text"] for a in articles for b in a["body"])
+    ranked = [w for w, _ in Counter(text.split()).most_common()]
+    return ranked, [1.0 / (r + 1) for r in range(len(ranked))]
+
+
+def sentence(rng: random.Random, words: list[str], weights: list[float], n: int) -> str:
+    """A sentence of n words drawn from the vocabulary."""
+    return " ".join(rng.choices(words, weights, k=n)) + "."
+
+
+def pages(n: int, seed: int = 7) -> dict[str, bytes]:
+    """n distinct article pages of Zipf-drawn demo words (distinct news, not copies)."""
+    words, weights = vocabulary()
+    rng = random.Random(seed)
+    out = {}
+    for i in range(n):
+        title = sentence(rng, words, weights, 10)[:-1]
+        lead = sentence(rng, words, weights, 30)
+        paras = "".join(
+            f"<p>{sentence(rng, words, weights, rng.randint(30, 60))}</p>" for _ in range(6)
+        )
+        html = (
+            f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+            f"<title>{title}</title>"
+            f'<meta property="article:published_time" content="2026-11-20T10:00:00+03:00">'
+            f"</head><body><nav><a href='/'>الرئيسية</a> <a href='/s'>سياسة</a></nav>"
+            f"<article><h1>{title}</h1><p>{lead}</p>{paras}</article>"
+            f"<aside><h3>اقرأ أيضا</h3><ul><li><a href='/x'>عنوان آخر</a></li></ul></aside>"
+            f"<footer>جميع الحقوق محفوظة</footer></body></html>"
+        )
+        out[f"/news/{i}"] = html.encode()
+    return out
+
+
+def feed(base: str, paths: list[str]) -> bytes:
+    """An RSS feed whose entries carry only a link (each page must be fetched)."""
+    items = "".join(
+        f"<item><title>خبر {p}</title><link>{base}{p}</link><guid>{base}{p}</guid></item>"
+        for p in paths
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>bench</title>'
+        f"<link>{base}/</link><description>bench</description>{items}</channel></rss>"
+    ).encode()
+
+
+def serve(site: dict[str, bytes]) -> tuple[Server, str]:
+    """Serve the pages on 127.0.0.1 from another process, as a remote site would."""
+    ready: multiprocessing.Queue[int] = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_serve_forever, args=(site, ready), daemon=True)
+    proc.start()
+    return Server(proc), f"http://127.0.0.1:{ready.get(timeout=30)}"
+
+
+class Server:
+    """The site's process; shutdown() stops it."""
+
+    def __init__(self, proc: multiprocessing.Process) -> None:
+        self.proc = proc
+
+    def shutdown(self) -> None:
+        self.proc.terminate()
+        self.proc.join()
+
+
+def _serve_forever(site: dict[str, bytes], ready: multiprocessing.Queue[int]) -> None:
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = site.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    for path, body in list(site.items()):
+        site[path] = body.replace(BASE_PLACEHOLDER.encode(), f"http://127.0.0.1:{port}".encode())
+    ready.put(port)
+    server.serve_forever()
+
+
+def setup_django(data: str) -> None:
+    """A fresh Khabar database in a temporary folder."""
+    os.environ["KHABAR_DATA"] = data
+    os.environ["KHABAR_FETCH_ALLOW_LOOPBACK"] = "1"
+    os.environ["KHABAR_FETCH_HOST_DELAY"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khabar.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def stage_times(profile: cProfile.Profile) -> dict[str, float]:
+    """Cumulative seconds spent in each stage's function."""
+    stats = pstats.Stats(profile)
+    out = {}
+    for name, pattern in STAGES.items():
+        import re
+
+        rx = re.compile(pattern)
+        out[name] = sum(
+            v[3]
+            for k, v in stats.stats.items()  # type: ignore[attr-defined]
+            if rx.search(f"{Path(k[0]).name}:{k[1]}({k[2]})")
+        )
+    return out
+
+
+def main(n: int = 400) -> None:
+    """Print the table."""
+    with tempfile.TemporaryDirectory() as data:
+        setup_django(data)
+        from khabar.newsroom.ingest import Ingestor
+        from khabar.newsroom.models import Article
+
+        site = pages(n)
+        site["/feed.xml"] = feed(BASE_PLACEHOLDER, list(site))
+        server, base = serve(site)
+        start = time.perf_counter()
+        profile = cProfile.Profile()
+        profile.enable()
+        with Ingestor() as ingestor:
+            summary = ingestor.run([base + "/feed.xml"])
+        profile.disable()
+        plain = time.perf_counter() - start
+        server.shutdown()
+        stored = Article.objects.count()
+        # A second, unprofiled run over other pages measures the speed without profiler cost.
+        site2 = {k.replace("/news/", "/again/"): v for k, v in pages(n, seed=8).items()}
+        site2["/feed.xml"] = feed(BASE_PLACEHOLDER, list(site2))
+        server2, base2 = serve(site2)
+        t0 = time.perf_counter()
+        with Ingestor() as ingestor:
+            second = ingestor.run([base2 + "/feed.xml"])
+        clean = time.perf_counter() - t0
+        server2.shutdown()
+    print(
+        f"# Ingest end to end — {date.today()} — {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"{n} linked articles: {summary.line()}; stored {stored}")
+    print(f"second run (other pages): {second.line()}\n")
+    print("| run | seconds | articles/s |")
+    print("| --- | ---: | ---: |")
+    print(f"| profiled, new articles | {plain:.1f} | {n / plain:.0f} |")
+    print(f"| unprofiled, new articles | {clean:.1f} | {n / clean:.0f} |\n")
+    print("| stage (profiled run) | seconds | share |")
+    print("| --- | ---: | ---: |")
+    for name, secs in stage_times(profile).items():
+        print(f"| {name} | {secs:.2f} | {secs / plain:.0%} |")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 400)

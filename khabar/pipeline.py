@@ -1,0 +1,94 @@
+"""The pure steps of ingest, composed: an item (and its fetched page) → article + fingerprint.
+
+No Django here, so the CPU-heavy part of ingest (HTML extraction, MinHash) runs in worker
+processes, or in a batch engine, while the newsroom stores the results in one place.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from khabar.errors import KhabarError
+from khabar.extract.api import extract_bytes
+from khabar.extract.dispatch import article_text
+from khabar.extract.record import ExtractedArticle, IncomingItem
+from khabar.extract.urls import clean_url
+from khabar.stories.fingerprint import Fingerprint, fingerprint
+
+# Below this many items a batch is prepared in-process: starting workers costs more.
+PARALLEL_MIN = 16
+
+
+@dataclass
+class Job:
+    """One item to prepare, with the bytes of its page when the page had to be fetched."""
+
+    item: IncomingItem
+    page: bytes | None = None
+    page_url: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class Prepared:
+    """An item ready to store: its article and fingerprint, or why it could not be read."""
+
+    item: IncomingItem
+    article: ExtractedArticle | None = None
+    fingerprint: Fingerprint | None = None
+    error: str | None = None
+
+
+def _merge_feed_fields(article: ExtractedArticle, item: IncomingItem) -> None:
+    """Fill what the page lacks from what the feed or sitemap said about it."""
+    if item.article is None:
+        return
+    article.title = article.title or item.article.title
+    article.published = article.published or item.article.published
+    article.image = article.image or item.article.image
+
+
+def prepare(job: Job) -> Prepared:
+    """Extract the job's page (if fetched) and fingerprint the article's text."""
+    if job.error:
+        return Prepared(job.item, error=job.error)
+    try:
+        if job.page is not None:
+            article = extract_bytes(job.page, url=job.page_url)
+            article.url = clean_url(article.url or job.page_url or job.item.url or "")
+            _merge_feed_fields(article, job.item)
+        elif job.item.article is not None:
+            article = job.item.article
+        else:
+            raise KhabarError(f"{job.item.source_id}: the item has no text and no link to fetch")
+        return Prepared(job.item, article, fingerprint(article_text(article)))
+    except KhabarError as exc:
+        return Prepared(job.item, error=str(exc))
+
+
+class Preparer:
+    """Prepares batches in worker processes when they are big enough; close() when done."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or min(4, os.cpu_count() or 1)
+        self._pool: Executor | None = None
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[Prepared]:
+        """Prepared results in the order of the jobs."""
+        if len(jobs) < PARALLEL_MIN or self.workers < 2:
+            return map(prepare, jobs)
+        if self._pool is None:
+            # forkserver: workers start clean, without the parent's threads or open database.
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._pool.map(prepare, jobs, chunksize=4)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
