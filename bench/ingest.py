@@ -23,11 +23,10 @@ from pathlib import Path
 BASE_PLACEHOLDER = "http://base.invalid"
 CONTENT = Path(__file__).resolve().parent.parent / "khabar/newsroom/demo/content.json"
 STAGES = {
-    "fetch (HTTP on loopback)": "fetcher.py:.*\\(fetch\\)",
     "read feed": "feeds.py:.*\\(parse_feed\\)",
-    "extract page (HTML)": "api.py:.*\\(extract_bytes\\)",
+    "fetch pages (4 threads, several hosts at once)": "ingest.py:.*\\(_fetch_pages\\)",
+    "wait for extraction + MinHash (worker processes)": "_base.py:.*\\(result_iterator\\)",
     "near-duplicate check": "ingest.py:.*\\(_original_of\\)",
-    "fingerprint (MinHash)": "ingest.py:.*\\(_signature\\)",
     "store (save_extracted)": "records.py:.*\\(save_extracted\\)",
     "ingest log": "ingest.py:.*\\(_done\\)",
 }

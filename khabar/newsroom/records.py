@@ -95,6 +95,7 @@ def save_extracted(
 ) -> Article:
     """Store an extracted article, or update (keeping a revision) the one with its source id."""
     article = first_or_none(Article.objects.filter(source_id=source_id)) if source_id else None
+    is_new = article is None
     if article is None:
         article = Article(source_id=source_id, duplicate_of=duplicate_of)
     else:
@@ -124,7 +125,8 @@ def save_extracted(
     _apply_item(article, item)
     _apply_hero(article, record)
     article.save()
-    article.blocks.all().delete()
+    if not is_new:
+        article.blocks.all().delete()
     Block.objects.bulk_create(
         Block(article=article, position=i, kind=b.kind, text=b.text)
         for i, b in enumerate(record.blocks)
@@ -136,5 +138,8 @@ def save_extracted(
     agencies = resolve_agencies(names)
     if agency is not None and agency not in agencies:
         agencies.append(agency)
-    article.agencies.set(agencies)
+    if is_new:
+        article.agencies.add(*agencies)
+    else:
+        article.agencies.set(agencies)
     return article
