@@ -95,3 +95,10 @@ def test_extract_missing_file_exits_2(tmp_path: Path) -> None:
     result = run(["extract", str(tmp_path / "nope.txt")], tmp_path)
     assert result.returncode == 2
     assert "no such file" in result.stderr.decode()
+
+
+def test_extract_refuses_private_addresses_with_one_line(tmp_path: Path) -> None:
+    result = run(["extract", "http://10.0.0.1/news/1"], tmp_path)
+    assert result.returncode == 2
+    err = result.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err

@@ -19,11 +19,18 @@ class Command(BaseCommand):
     help = "Print the article read from a saved page: khabar extract PATH|- [--format json|text]."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="a file, or - for standard input")
+        parser.add_argument("path", help="a file, an http(s) URL, or - for standard input")
         parser.add_argument("--format", choices=["json", "text"], default="json")
         parser.add_argument("--url", help="the address the page came from, if known")
 
     def _read(self, path: str) -> tuple[bytes, str | None]:
+        if path.startswith(("http://", "https://")):
+            from khabar.fetch import Fetcher
+            from khabar.newsroom.ingest import fetch_settings
+
+            with Fetcher(fetch_settings()) as fetcher:
+                result = fetcher.fetch(path)
+            return result.content, None
         if path == "-":
             return sys.stdin.buffer.read(MAX_INPUT + 1), None
         file = Path(path)
@@ -37,6 +44,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             data, name = self._read(options["path"])
+        except KhabarError as exc:
+            raise CommandError(f"{options['path']}: {exc}", returncode=2) from exc
         except OSError as exc:
             raise CommandError(
                 f"{options['path']}: cannot read it ({exc.strerror})", returncode=2
@@ -45,8 +54,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{options['path']}: larger than 50 MB; this is not one page", returncode=2
             )
+        url = options.get("url") or (options["path"] if "://" in options["path"] else None)
         try:
-            article = extract_bytes(data, filename=name, url=options.get("url"))
+            article = extract_bytes(data, filename=name, url=url)
         except KhabarError as exc:
             raise CommandError(f"{options['path']}: {exc}", returncode=2) from exc
         if options["format"] == "text":
