@@ -68,6 +68,9 @@ def fetch_settings() -> FetchSettings:
         host_delay=settings.KHABAR_FETCH_HOST_DELAY,
         max_attempts=settings.KHABAR_FETCH_ATTEMPTS,
         backoff_base=settings.KHABAR_FETCH_BACKOFF,
+        max_bytes=settings.KHABAR_FETCH_MAX_BYTES,
+        read_timeout=settings.KHABAR_FETCH_TIMEOUT,
+        total_timeout=max(settings.KHABAR_FETCH_TIMEOUT * 3, 1.0),
     )
 
 

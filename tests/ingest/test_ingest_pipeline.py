@@ -183,3 +183,32 @@ def test_ingest_command_prints_summary(news_site, capsys) -> None:
     out = capsys.readouterr().out
     assert "new 2" in out and "failed 1" in out
     assert "/no/such/path" in out
+
+
+def test_hostile_servers_are_recorded_and_change_nothing(news_site, settings) -> None:
+    settings.KHABAR_FETCH_MAX_BYTES = 200_000
+    settings.KHABAR_FETCH_TIMEOUT = 0.5
+    settings.KHABAR_FETCH_ATTEMPTS = 1
+    Ingestor().run([news_site.base + "/feed.xml"])
+    before = json.dumps(export(), sort_keys=True)
+    news_site.put("/loop", b"", status=302, headers={"Location": "/loop"})
+    news_site.put("/huge", b"<p>" + "خبر ".encode() * 300_000 + b"</p>")
+    news_site.put("/html-feed", html_page("صفحة وليست خلاصة", STORIES[1][1]))
+    gzip_bomb = __import__("gzip").compress(b"\0" * 20_000_000)
+    news_site.put("/bomb", gzip_bomb, headers={"Content-Encoding": "gzip"})
+    source = Source.objects.create(name="خلاصة", address=news_site.base + "/html-feed", kind="feed")
+    summary = Ingestor().run(
+        [
+            news_site.base + "/loop",
+            news_site.base + "/huge",
+            news_site.base + "/bomb",
+            str(source.pk),
+        ]
+    )
+    reasons = [reason for _, reason in summary.failed]
+    assert len(reasons) == 4, reasons
+    assert any("redirect" in r.lower() for r in reasons)
+    assert any("feed" in r.lower() for r in reasons)
+    source.refresh_from_db()
+    assert source.last_error and source.last_error_at
+    assert json.dumps(export(), sort_keys=True) == before
