@@ -17,3 +17,11 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared is absent (looked in {SHARED}); the contract files live there")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _fresh_story_index() -> None:
+    """Each test starts with the story index loaded from its own database."""
+    from khabar.newsroom import storyline
+
+    storyline.forget_index()

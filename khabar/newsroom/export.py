@@ -39,15 +39,25 @@ def article_record(article: Article) -> dict[str, Any]:
         "duplicate_of": article.duplicate_of.source_id if article.duplicate_of else None,
         "also_reported_by": [_copy(c) for c in article.copies.all()],
         "status": article.status,
+        "story": {"id": article.story.pk, "title": article.story.title} if article.story else None,
+        "entities": _entities(article),
     }
+
+
+def _entities(article: Article) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {"people": [], "places": [], "orgs": []}
+    key = {"person": "people", "place": "places", "org": "orgs"}
+    for entity in article.entities.all():
+        found[key[entity.kind]].append(entity.name)
+    return found
 
 
 def iter_export() -> Iterator[dict[str, Any]]:
     """Every stored article, oldest first, in a bounded number of queries per chunk."""
     copies = Prefetch("copies", queryset=Article.objects.prefetch_related("agencies"))
     qs = (
-        Article.objects.select_related("section", "duplicate_of")
-        .prefetch_related("blocks", "agencies", copies)
+        Article.objects.select_related("section", "duplicate_of", "story")
+        .prefetch_related("blocks", "agencies", "entities", copies)
         .order_by("pk")
     )
     for article in qs.iterator(chunk_size=500):

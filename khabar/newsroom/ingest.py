@@ -24,6 +24,7 @@ from khabar.errors import KhabarError
 from khabar.extract.dispatch import KINDS, Kind, read_items
 from khabar.extract.record import IncomingItem
 from khabar.fetch import Fetcher, FetchSettings
+from khabar.newsroom import storyline
 from khabar.newsroom.models import Article, IngestLog, Source, first_or_none
 from khabar.newsroom.records import save_extracted
 from khabar.pipeline import Job, Prepared, Preparer
@@ -83,6 +84,9 @@ class Ingestor:
         self._fetcher = fetcher
         self._dedup: DuplicateIndex | None = None
         self.preparer = Preparer()
+        # Editors may have moved, merged or renamed stories since the last run: start from
+        # what the database says.
+        storyline.forget_index()
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -238,7 +242,22 @@ class Ingestor:
             self._done(outcome, item, source, target, stored, why)
         if original is None and existing is None:
             self.dedup.add(str(stored.pk), fp)
+        if existing is None:
+            self._group(stored, item, source, target)
         return outcome
+
+    def _group(
+        self, article: Article, item: IncomingItem, source: Source | None, target: str
+    ) -> None:
+        """Tag the new article's entities and put it in its story; a failure here is logged
+        with the article kept, so one odd article never stops the run."""
+        try:
+            with transaction.atomic():
+                storyline.tag_entities(article)
+            storyline.group(article)
+        except Exception as exc:  # logged with its reason; the article is already stored
+            log.exception("grouping failed for %s", item.source_id)
+            self._log_only(source, target, item.source_id, f"stored, not grouped: {exc}")
 
     def _done(
         self,
@@ -259,6 +278,15 @@ class Ingestor:
         )
         self.summary.count(outcome)
         return outcome
+
+    def _log_only(self, source: Source | None, target: str, item_id: str, message: str) -> None:
+        IngestLog.objects.create(
+            source=source,
+            target=target[:1000],
+            item_id=item_id[:500],
+            outcome=IngestLog.Outcome.FAILED,
+            message=message,
+        )
 
     def _fail(self, target: str, item_id: str, reason: str, source: Source | None = None) -> None:
         log.warning("ingest failed: %s %s: %s", target, item_id, reason)

@@ -110,6 +110,12 @@ class Story(models.Model):
         help_text=_("لا يغيّر التجميع الآلي عنوانًا اختاره محرر"),
     )
     created_at = models.DateTimeField(_("أنشئت"), default=timezone.now)
+    kept_apart = models.ManyToManyField(
+        "self",
+        blank=True,
+        verbose_name=_("لا تُدمج مع"),
+        help_text=_("قصص فصلها محرر: لا يدمجها التجميع الآلي مع هذه"),
+    )
 
     class Meta:
         ordering = ["-pinned", "title"]
@@ -226,6 +232,12 @@ class Article(models.Model):
         help_text=_("معرّف البرقية أو GUID الخلاصة أو الرابط الأصلي"),
     )
     featured = models.BooleanField(_("الخبر الرئيسي"), default=False)
+    story_locked = models.BooleanField(
+        _("القصة من المحرر"),
+        default=False,
+        help_text=_("وضع محرر هذا الخبر في قصته: لا ينقله التجميع الآلي"),
+    )
+    related_ids = models.JSONField(_("أخبار ذات صلة"), default=list, blank=True, editable=False)
     origin = models.ForeignKey(
         "Source",
         verbose_name=_("مصدر الاستيراد"),
@@ -405,3 +417,15 @@ class IngestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.item_id or self.target}"
+
+
+class SearchDirty(models.Model):
+    """An article whose search entry must be refreshed: written in the same transaction as the
+    change, cleared once the index has it, so no update is lost if the process dies between."""
+
+    article_id = models.BigIntegerField(primary_key=True)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("تحديث بحث منتظر")
+        verbose_name_plural = _("تحديثات البحث المنتظرة")

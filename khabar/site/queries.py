@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 
-from khabar.newsroom.models import Article, Section, Story
+from khabar.newsroom.models import Article, Entity, Section, Story
 
 PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
 
@@ -65,7 +65,12 @@ def other_headlines(article: Article, limit: int = 10) -> list[Article]:
 
 
 def related_articles(article: Article, limit: int = 4) -> list[Article]:
-    """Same story first, then the latest of the same section."""
+    """The related articles computed when the article was stored; else same story, then section."""
+    if article.related_ids:
+        found = {a.pk: a for a in published().filter(pk__in=article.related_ids)}
+        chosen = [found[pk] for pk in article.related_ids if pk in found][:limit]
+        if chosen:
+            return chosen
     related: list[Article] = []
     if article.story_id:
         related = list(published().filter(story=article.story_id).exclude(pk=article.pk)[:limit])
@@ -82,3 +87,18 @@ def story_span(story: Story) -> tuple[datetime | None, datetime | None]:
         first=Min("published_at"), last=Max("published_at")
     )
     return agg["first"], agg["last"]
+
+
+def story_entities(story: Story, limit: int = 8) -> dict[str, list[Entity]]:
+    """The people and places most named in a story's articles."""
+    from django.db.models import Count
+
+    ranked = (
+        Entity.objects.filter(articles__story=story, articles__status=Article.Status.PUBLISHED)
+        .annotate(n=Count("articles"))
+        .order_by("-n", "name")
+    )
+    return {
+        "people": list(ranked.filter(kind=Entity.Kind.PERSON)[:limit]),
+        "places": list(ranked.filter(kind=Entity.Kind.PLACE)[:limit]),
+    }

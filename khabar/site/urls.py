@@ -1,12 +1,13 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from khabar.site import feeds, sitemaps, views
+from khabar.site import feeds, search, sitemaps, views
 
 app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search.search_page, name="search"),
     path("section/<str:slug>/", views.section, name="section"),
     path("story/<str:slug>/", views.story, name="story"),
     path("tag/<str:kind>/<str:slug>/", views.tag, name="tag"),

@@ -43,7 +43,8 @@ def story(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(queries.published().filter(story=hub), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "site/story.html", {"story": hub, "page": page})
+    context = {"story": hub, "page": page, "entities": queries.story_entities(hub)}
+    return render(request, "site/story.html", context)
 
 
 def article(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:

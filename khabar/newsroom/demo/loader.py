@@ -99,6 +99,7 @@ def _load_article(item: dict[str, Any], now: datetime) -> bool:
     article.source_line = item.get("source_line") or ""
     article.section = Section.objects.get(slug=item["section"])
     article.story = Story.objects.get(slug=item["story"]) if item.get("story") else None
+    article.story_locked = article.story is not None  # the demo's stories are editors' choices
     article.featured = bool(item.get("featured"))
     article.status = Article.Status.PUBLISHED
     article.published_at = published

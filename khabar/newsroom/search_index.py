@@ -1,0 +1,141 @@
+"""The search index follows the articles: every change marks the article dirty in the same
+transaction (so the update cannot be lost), and the index is brought up to date right after
+the commit; `khabar reindex` rebuilds it all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from khabar.newsroom.models import Article, Block, Entity, SearchDirty
+from khabar.search import Document
+from khabar.search.engine import BaseEngine
+
+BATCH = 500
+
+
+def engine_for(conn: Any) -> BaseEngine:
+    """The search engine on a Django database connection, inside its transactions."""
+    conn.ensure_connection()
+    if conn.vendor == "postgresql":
+        from khabar.search.postgres import PostgresEngine
+
+        return PostgresEngine(conn.connection, commit=False)
+    from khabar.search import SqliteEngine
+
+    return SqliteEngine(conn.connection, commit=False)
+
+
+def get_engine() -> BaseEngine:
+    """The search engine on the default database."""
+    return engine_for(connection)
+
+
+def document(article: Article) -> Document:
+    """An article as search sees it (blocks, agencies and entities prefetched)."""
+    entities = list(article.entities.all())
+    return Document(
+        id=article.pk,
+        title=article.title,
+        lead=article.lead,
+        body="\n".join(b.text for b in article.blocks.all() if b.text),
+        published=article.published_at or article.created_at,
+        section=article.section.slug if article.section else None,
+        story=article.story_id,
+        agencies=[a.name for a in article.agencies.all()],
+        people=[e.name for e in entities if e.kind == Entity.Kind.PERSON],
+        places=[e.name for e in entities if e.kind == Entity.Kind.PLACE],
+        source_id=article.source_id,
+        url=article.get_absolute_url(),
+    )
+
+
+def searchable() -> Any:
+    """Articles that belong in the index: published originals (future ones are filtered later)."""
+    return (
+        Article.objects.filter(status=Article.Status.PUBLISHED, duplicate_of__isnull=True)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("blocks", queryset=Block.objects.only("article_id", "text", "position")),
+            "agencies",
+            "entities",
+        )
+    )
+
+
+def sync(ids: Iterable[int]) -> None:
+    """Index the searchable articles among `ids` and remove the others from the index."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return
+    engine = get_engine()
+    docs = [document(a) for a in searchable().filter(pk__in=wanted)]
+    gone = set(wanted) - {d.id for d in docs}
+    if gone:
+        engine.delete(gone)
+    if docs:
+        engine.index(docs)
+
+
+def flush_dirty() -> int:
+    """Bring the index up to date with every article marked dirty; return how many."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(SearchDirty.objects.values_list("article_id", flat=True)[:BATCH])
+            if not ids:
+                return done
+            sync(ids)
+            SearchDirty.objects.filter(article_id__in=ids).delete()
+        done += len(ids)
+
+
+def rebuild(progress: Callable[[int, int, str], None] | None = None) -> int:
+    """Re-create the index from every stored article; return how many were indexed."""
+    engine = get_engine()
+    with transaction.atomic():
+        engine.setup()
+        engine.delete(list(Article.objects.values_list("pk", flat=True)))
+    ids = list(searchable().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        with transaction.atomic():
+            sync(ids[start : start + BATCH])
+        if progress:
+            progress(min(start + BATCH, len(ids)), len(ids), "")
+    SearchDirty.objects.all().delete()
+    return len(ids)
+
+
+def mark_dirty(article_id: int | None) -> None:
+    """Note in the current transaction that an article's index entry must be refreshed."""
+    if article_id is None:
+        return
+    SearchDirty.objects.get_or_create(article_id=article_id)
+    transaction.on_commit(flush_dirty)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def _article_changed(sender: Any, instance: Article, **kwargs: Any) -> None:
+    mark_dirty(instance.pk)
+
+
+@receiver(post_save, sender=Block)
+@receiver(post_delete, sender=Block)
+def _block_changed(sender: Any, instance: Block, **kwargs: Any) -> None:
+    mark_dirty(instance.article_id)
+
+
+def _m2m_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Article):
+        mark_dirty(instance.pk)
+
+
+m2m_changed.connect(_m2m_changed, sender=Article.agencies.through)
+m2m_changed.connect(_m2m_changed, sender=Article.entities.through)
