@@ -82,5 +82,13 @@ def test_home_story_article_walk(live_server, browser, settings, tmp_path) -> No
         box = page.locator("h1.headline").bounding_box()
         assert box is not None and box["x"] + box["width"] > width * 0.5
         shoot(page, f"article-{name}.png")
+
+        # Search from the header: the matched words are marked in the snippets.
+        page.fill("#header-q", story_title.split()[0])
+        page.press("#header-q", "Enter")
+        page.wait_for_load_state()
+        assert page.locator(".search-hit").count() >= 1
+        assert page.locator(".search-hit mark").count() >= 1
+        shoot(page, f"search-{name}.png")
         page.close()
     assert errors == []
