@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["arabic_core", "duplicates", "extraction", "ingest"]
+BENCHMARKS = ["arabic_core", "duplicates", "extraction", "ingest", "entities", "stories"]
 
 
 def main(names: list[str]) -> None:
