@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from khabar.newsroom import editing, storyline
 from khabar.newsroom.models import (
     Agency,
     Article,
@@ -45,6 +48,7 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    actions = ["split_into_new_story"]
     list_display = ["title", "section", "story", "status", "published_at", "featured"]
     list_filter = ["status", "section", "featured", "agencies", "language"]
     list_editable = ["status", "featured"]
@@ -56,7 +60,7 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [BlockInline, RevisionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "status", "featured"]}),
-        (_("التصنيف"), {"fields": ["section", "story", "entities"]}),
+        (_("التصنيف"), {"fields": ["section", "story", "story_locked", "entities"]}),
         (_("المصدر"), {"fields": ["byline", "dateline", "agencies", "source_line", "hero"]}),
         (
             _("بيانات"),
@@ -73,16 +77,43 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        """An article an editor puts in a story stays there: the algorithm never moves it."""
+        if "story" in form.changed_data:
+            obj.story_locked = obj.story_id is not None
+        super().save_model(request, obj, form, change)
+        storyline.forget_index()
+
+    @admin.action(description=_("فصل الأخبار المحددة في قصة جديدة"))
+    def split_into_new_story(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        """Move the selected articles to a new story, kept apart from the ones they left."""
+        story = editing.split(list(queryset))
+        self.message_user(request, _("أنشئت قصة جديدة: %(t)s") % {"t": story.title})
+
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
     list_display = ["title", "article_count", "pinned", "title_locked"]
+    actions = ["merge_stories"]
     list_filter = ["pinned"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
         return super().get_queryset(request).annotate(n_articles=Count("articles"))
+
+    def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
+        """A title an editor writes is kept: the algorithm never renames the story again."""
+        if change and "title" in form.changed_data:
+            obj.title_locked = True
+        super().save_model(request, obj, form, change)
+        storyline.forget_index()
+
+    @admin.action(description=_("دمج القصص المحددة في أقدمها"))
+    def merge_stories(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        """Merge the selected stories into the oldest one."""
+        kept = editing.merge(list(queryset.order_by("created_at", "pk")))
+        self.message_user(request, _("دُمجت القصص في: %(t)s") % {"t": kept.title})
 
     @admin.display(description=_("عدد الأخبار"), ordering="n_articles")
     def article_count(self, obj: Story) -> int:
