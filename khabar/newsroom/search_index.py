@@ -96,12 +96,29 @@ def flush_dirty() -> int:
         done += len(ids)
 
 
+def indexed_ids() -> list[int]:
+    """Every article id the index holds, whether or not the article still exists."""
+    table = get_engine().t["doc"]  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table}")  # table name from the engine, not input
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def clear() -> int:
+    """Remove everything from the index; return how many entries there were."""
+    ids = indexed_ids()
+    if ids:
+        with transaction.atomic():
+            get_engine().delete(ids)
+    return len(ids)
+
+
 def rebuild(progress: Callable[[int, int, str], None] | None = None) -> int:
     """Re-create the index from every stored article; return how many were indexed."""
     engine = get_engine()
     with transaction.atomic():
         engine.setup()
-        engine.delete(list(Article.objects.values_list("pk", flat=True)))
+    clear()
     ids = list(searchable().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         with transaction.atomic():

@@ -11,11 +11,17 @@ from django.test import Client
 from lxml import html as lxml_html
 
 from khabar.newsroom.models import Article, Block, SearchDirty, Section
-from khabar.newsroom.search_index import flush_dirty, get_engine
-from khabar.site.search import run_search
+from khabar.newsroom.search_index import clear, flush_dirty, get_engine
 from khabar.search import Filters
+from khabar.site.search import run_search
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_index() -> None:
+    """Transactional tests flush the models' tables; the index's own tables are emptied here."""
+    clear()
 
 
 def make(title: str, body: str, section: Section | None = None, **kw) -> Article:
