@@ -158,3 +158,17 @@ def related_for(article: Article, index: StoryIndex) -> list[int]:
     candidates = [str(pk) for pk in dict.fromkeys(pool) if str(pk) in index]
     found = related(str(article.pk), candidates, RELATED, index=index)
     return [int(r.article_id) for r in found]
+
+
+def merge_pass() -> int:
+    """Merge stories that turned out to be one (never against an editor); return how many."""
+    index = story_index()
+    with _lock, transaction.atomic():
+        applied = index.apply_merges(index.merge_pass(timezone.now()))
+        for proposal in applied:
+            keep, absorb = int(proposal.keep), int(proposal.absorb)
+            Article.objects.filter(story_id=absorb, story_locked=False).update(story_id=keep)
+            if not Article.objects.filter(story_id=absorb).exists():
+                Story.objects.filter(pk=absorb, pinned=False, title_locked=False).delete()
+            _title_story(keep, index)
+    return len(applied)

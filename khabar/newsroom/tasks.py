@@ -52,3 +52,29 @@ def schedule_due_sources() -> int:
         poll_source.enqueue(source.pk)
         count += 1
     return count
+
+
+MERGE_EVERY = timedelta(hours=1)
+
+
+@task()
+def merge_stories() -> dict[str, Any]:
+    """Merge stories that turned out to be one, then schedule the next pass in an hour."""
+    from khabar.newsroom import storyline
+
+    try:
+        storyline.forget_index()
+        return {"merged": storyline.merge_pass()}
+    finally:
+        merge_stories.using(run_after=timezone.now() + MERGE_EVERY).enqueue()
+
+
+def schedule_merge_pass() -> bool:
+    """Enqueue the story merge pass unless one is waiting; return whether one was queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=merge_stories.module_path)
+    if waiting.exists():
+        return False
+    merge_stories.enqueue()
+    return True

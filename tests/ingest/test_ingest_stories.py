@@ -86,3 +86,36 @@ def test_stories_command_json(tmp_path: Path, capsys) -> None:
     assert rows[0]["count"] == 2
     assert set(rows[0]) >= {"id", "title", "count", "first", "last", "articles"}
     assert len(rows[0]["articles"]) == 2
+
+
+def _two_stories_of_one_event() -> list[Story]:
+    from django.utils import timezone
+
+    from khabar.newsroom.models import Block
+
+    stories = [Story.objects.create(title=f"قصة {i}", slug=f"s{i}") for i in range(2)]
+    titles = [QUAKE[0][0], "هزة أرضية قوية في جنوب تركيا"]
+    for story, title in zip(stories, titles, strict=True):
+        article = Article.objects.create(
+            title=title, status="published", story=story, published_at=timezone.now()
+        )
+        Block.objects.create(article=article, position=0, text=QUAKE[0][1])
+    return stories
+
+
+def test_merge_pass_joins_two_stories_about_one_event() -> None:
+    from khabar.newsroom import storyline
+
+    stories = _two_stories_of_one_event()
+    assert storyline.merge_pass() == 1
+    assert Story.objects.filter(pk__in=[s.pk for s in stories]).count() == 1
+    assert Article.objects.values("story").distinct().count() == 1
+
+
+def test_merge_pass_never_joins_stories_an_editor_split() -> None:
+    from khabar.newsroom import storyline
+
+    stories = _two_stories_of_one_event()
+    stories[0].kept_apart.add(stories[1])
+    assert storyline.merge_pass() == 0
+    assert Story.objects.filter(pk__in=[s.pk for s in stories]).count() == 2

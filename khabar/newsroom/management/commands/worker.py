@@ -7,11 +7,11 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from khabar.newsroom.tasks import schedule_due_sources
+from khabar.newsroom.tasks import schedule_due_sources, schedule_merge_pass
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: polls every enabled source on its interval."
+    help = "Run the background worker: polls every source on its interval, merges stories hourly."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -22,7 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         queued = schedule_due_sources()
-        self.stdout.write(f"worker: {queued} source polls queued")
+        schedule_merge_pass()
+        self.stdout.write(f"worker: {queued} source polls queued, story merge pass hourly")
         call_command(
             "db_worker",
             batch=options["batch"],
