@@ -29,6 +29,8 @@ STAGES = {
     "near-duplicate check": "ingest.py:.*\\(_original_of\\)",
     "store (save_extracted)": "records.py:.*\\(save_extracted\\)",
     "ingest log": "ingest.py:.*\\(_done\\)",
+    "entities + story + related (storyline)": "ingest.py:.*\\(_group\\)",
+    "search index (batched per chunk)": "search_index.py:.*\\(flush_dirty\\)",
 }
 
 

@@ -17,7 +17,10 @@ from khabar.extract.api import extract_bytes
 from khabar.extract.dispatch import article_text
 from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.extract.urls import clean_url
+from khabar.stories.entities import entity_counts, recognize
 from khabar.stories.fingerprint import Fingerprint, fingerprint
+
+MAX_ENTITIES = 40  # a list of thousands of names is not tagging; keep the most mentioned
 
 # Below this many items a batch is prepared in-process: starting workers costs more.
 PARALLEL_MIN = 16
@@ -41,6 +44,8 @@ class Prepared:
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = None
     error: str | None = None
+    # (kind, canonical name, aliases) of the people, places and organizations named, most first.
+    entities: list[tuple[str, str, tuple[str, ...]]] | None = None
 
 
 def _merge_feed_fields(article: ExtractedArticle, item: IncomingItem) -> None:
@@ -65,9 +70,16 @@ def prepare(job: Job) -> Prepared:
             article = job.item.article
         else:
             raise KhabarError(f"{job.item.source_id}: the item has no text and no link to fetch")
-        return Prepared(job.item, article, fingerprint(article_text(article)))
+        text = article_text(article)
+        return Prepared(job.item, article, fingerprint(text), entities=entities_of(text))
     except KhabarError as exc:
         return Prepared(job.item, error=str(exc))
+
+
+def entities_of(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The entities named in a text, most mentioned first, at most MAX_ENTITIES."""
+    found = entity_counts(recognize(text))[:MAX_ENTITIES]
+    return [(e.kind, e.name, tuple(e.aliases)) for e, _count in found]
 
 
 class Preparer:

@@ -24,12 +24,13 @@ from khabar.errors import KhabarError
 from khabar.extract.dispatch import KINDS, Kind, read_items
 from khabar.extract.record import IncomingItem
 from khabar.fetch import Fetcher, FetchSettings
-from khabar.newsroom import storyline
+from khabar.newsroom import search_index, storyline
 from khabar.newsroom.models import Article, IngestLog, Source, first_or_none
 from khabar.newsroom.records import save_extracted
 from khabar.pipeline import Job, Prepared, Preparer
 from khabar.stories.dedup import DuplicateIndex
 from khabar.stories.fingerprint import Fingerprint, from_signature_bytes, signature_bytes
+from khabar.stories.grouping import StoryArticle
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
@@ -187,11 +188,13 @@ class Ingestor:
                 else:
                     todo.append((item, existing))
             jobs = self._fetch_pages([item for item, _ in todo])
-            for (item, existing), prepared in zip(todo, self.preparer.run(jobs), strict=True):
-                try:
-                    self.store(prepared, existing, source, target)
-                except KhabarError as exc:
-                    self._fail(target, item.source_id, str(exc), source)
+            with search_index.deferred():
+                for (item, existing), prepared in zip(todo, self.preparer.run(jobs), strict=True):
+                    try:
+                        self.store(prepared, existing, source, target)
+                    except KhabarError as exc:
+                        self._fail(target, item.source_id, str(exc), source)
+            search_index.flush_dirty()  # the chunk's index updates in one batch
             done += len(chunk)
             if show:
                 show(done, len(items), chunk[-1].source_id)
@@ -243,18 +246,31 @@ class Ingestor:
         if original is None and existing is None:
             self.dedup.add(str(stored.pk), fp)
         if existing is None:
-            self._group(stored, item, source, target)
+            self._group(stored, prepared, source, target)
         return outcome
 
     def _group(
-        self, article: Article, item: IncomingItem, source: Source | None, target: str
+        self, article: Article, prepared: Prepared, source: Source | None, target: str
     ) -> None:
         """Tag the new article's entities and put it in its story; a failure here is logged
         with the article kept, so one odd article never stops the run."""
+        item = prepared.item
         try:
             with transaction.atomic():
-                storyline.tag_entities(article)
-            storyline.group(article)
+                tags = storyline.tag_entities(article, prepared.entities)
+            record = prepared.article
+            assert record is not None  # stored articles were prepared with their text
+            storyline.group(
+                article,
+                StoryArticle(
+                    id=str(article.pk),
+                    title=article.title,
+                    lead=article.lead,
+                    body="\n".join(record.body),
+                    published=article.published_at or article.created_at,
+                    entities=tuple(f"{t.kind}:{t.name}" for t in tags) or None,
+                ),
+            )
         except Exception as exc:  # logged with its reason; the article is already stored
             log.exception("grouping failed for %s", item.source_id)
             self._log_only(source, target, item.source_id, f"stored, not grouped: {exc}")

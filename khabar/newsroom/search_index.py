@@ -5,7 +5,9 @@ the commit; `khabar reindex` rebuilds it all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -129,12 +131,27 @@ def rebuild(progress: Callable[[int, int, str], None] | None = None) -> int:
     return len(ids)
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within this block changes are only marked; the caller flushes in batches (bulk ingest)."""
+    depth = getattr(_deferred, "depth", 0)
+    _deferred.depth = depth + 1
+    try:
+        yield
+    finally:
+        _deferred.depth = depth
+
+
 def mark_dirty(article_id: int | None) -> None:
     """Note in the current transaction that an article's index entry must be refreshed."""
     if article_id is None:
         return
     SearchDirty.objects.get_or_create(article_id=article_id)
-    transaction.on_commit(flush_dirty)
+    if not getattr(_deferred, "depth", 0):
+        transaction.on_commit(flush_dirty)
 
 
 @receiver(post_save, sender=Article)

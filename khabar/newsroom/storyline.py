@@ -17,13 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from khabar.newsroom.models import Article, Entity, Story, unicode_slug
-from khabar.stories.entities import entity_counts, recognize
+from khabar.pipeline import entities_of
 from khabar.stories.grouping import GroupingConfig, StoryArticle, StoryIndex
 from khabar.stories.related import related
 
-MAX_ENTITIES = 40  # a list of thousands of names is not tagging; keep the most mentioned
 RELATED = 6
-RELATED_POOL = 300
+RELATED_POOL = 50
 
 _lock = threading.RLock()
 _index: StoryIndex | None = None
@@ -92,16 +91,17 @@ def forget_index() -> None:
         _index = None
 
 
-def tag_entities(article: Article) -> list[Entity]:
-    """Recognise the people, places and organizations of an article and tag it with them."""
-    text = "\n".join([article.title, article.lead, _text(article)])
-    found = entity_counts(recognize(text))[:MAX_ENTITIES]
+def tag_entities(
+    article: Article, found: list[tuple[str, str, tuple[str, ...]]] | None = None
+) -> list[Entity]:
+    """Tag an article with the people, places and organizations it names (recognised here
+    unless the ingest workers already did)."""
+    if found is None:
+        found = entities_of("\n".join([article.title, article.lead, _text(article)]))
     tags = []
-    for entity, _count in found:
+    for kind, name, aliases in found:
         tag, _created = Entity.objects.get_or_create(
-            kind=entity.kind,
-            slug=unicode_slug(entity.name),
-            defaults={"name": entity.name, "aliases": list(entity.aliases)},
+            kind=kind, slug=unicode_slug(name), defaults={"name": name, "aliases": list(aliases)}
         )
         tags.append(tag)
     article.entities.add(*tags)
@@ -119,7 +119,7 @@ def _title_story(story_id: int, index: StoryIndex) -> None:
         story.save(update_fields=["title", "slug"])
 
 
-def group(article: Article) -> int | None:
+def group(article: Article, item: StoryArticle | None = None) -> int | None:
     """Put a stored article in its story (or a new one); return the story id."""
     if article.story_locked and article.story_id:
         return article.story_id
@@ -128,7 +128,7 @@ def group(article: Article) -> int | None:
     with _lock, transaction.atomic():
         if key in index:
             return int(index.story_of(key))
-        item = story_article(article)
+        item = item or story_article(article)
         original = str(article.duplicate_of_id) if article.duplicate_of_id else None
         if original and original in index:
             sid = index.add(item, story_id=index.story_of(original), duplicate_of=original)

@@ -35,7 +35,9 @@ Wiring it into Django
 
    `hit.snippet` is escaped HTML with <mark> around matched words (mark_safe it in a template;
    `hit.snippet_text` and `hit.highlights` give plain text and offsets). `result.suggestion`
-   is a query that matches when this one did not: offer it as «هل تقصد: ...».
+   is a query that matches when this one did not: offer it as «هل تقصد: ...». When
+   `result.total_exact` is False the total is an estimate (a very common word): show «نحو».
+   A query matching more than `engine.candidates` (2,000) articles ranks the newest 2,000.
 """
 
 from khabar.search.analyzer import DEFAULT_ANALYZER, Analyzer

@@ -36,9 +36,11 @@ MAX_PER_PAGE = 100
 MAX_RESULTS = 10_000
 BATCH = 500
 # A query matching more articles than this ranks the newest CANDIDATES of them (by id, which
-# follows the order articles were indexed in), and with them the newest CANDIDATES / 10 that
-# match in headline or lead, so a strong older article still competes. It keeps a query for a
-# very common word under 100 ms at a million articles; `total` still counts every match.
+# follows the order articles were indexed in); `total` is then estimated. It keeps a query for
+# a very common word near 100 ms at a million articles. With `head_candidates` an engine also
+# ranks that many of the newest matches in headline or lead among the older articles, so a
+# strong older article still competes; it is off by default, as at a million articles it
+# costs up to 100 ms more on a common word (bench/search_speed.py).
 CANDIDATES = 2_000
 
 # One page of (id, score), best first; the number of matches; whether that number is exact.
@@ -108,13 +110,13 @@ class BaseEngine(ABC):
         *,
         commit: bool = True,
         candidates: int = CANDIDATES,
+        head_candidates: int = 0,
         expand_prefixes: bool = True,
     ) -> None:
         self.analyzer = analyzer
         self.commit = commit
         self.candidates = candidates
-        # Matches in headline or lead, newest first, ranked besides the newest matches.
-        self.head_candidates = max(1, candidates // 10)
+        self.head_candidates = head_candidates
         self.expand_prefixes = expand_prefixes
 
     @abstractmethod

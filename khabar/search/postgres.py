@@ -14,7 +14,8 @@ this engine computes FTS5's BM25 itself, with the same weights and recency, in t
   _text       the original text, for hits and snippets
 Candidates are ranked as in the SQLite engine (see engine.CANDIDATES). When a word is so common
 that the newest candidates fill a slice of the newest ids, `total` is estimated from that slice
-(SearchResult.total_exact is False): counting every match would visit every matching row.
+(SearchResult.total_exact is False), as SQLite estimates it: counting every match would visit
+every matching row.
 Phrases are ranked as FTS5 would only approximately: frequency and document frequency of the
 rarest of their terms.
 """
@@ -134,10 +135,15 @@ class PostgresEngine(BaseEngine):
         prefix: str = "khabar_search",
         commit: bool = True,
         candidates: int = CANDIDATES,
+        head_candidates: int = 0,
         expand_prefixes: bool = True,
     ) -> None:
         super().__init__(
-            analyzer, commit=commit, candidates=candidates, expand_prefixes=expand_prefixes
+            analyzer,
+            commit=commit,
+            candidates=candidates,
+            head_candidates=head_candidates,
+            expand_prefixes=expand_prefixes,
         )
         if not prefix.replace("_", "").isalnum():
             raise SearchError(f"table prefix {prefix!r} must be letters, digits and _")
@@ -344,19 +350,22 @@ class PostgresEngine(BaseEngine):
         top, floors = self._slices(query)
         with self._bitmap_scans():
             floor, estimate = self._floor(top, floors, where, where_params)
-            newest = [*where_params, floor, self.candidates]
-            head = [*where_params, tsquery(query, head=True), self.head_candidates]
-            args = [*newest, *head, *params, limit, offset]
-            rows = self.conn.execute(sql.encode(), args).fetchall()
-        found = int(rows[0][2]) if rows else 0
+            args = [*where_params, floor, self.candidates]
+            if self.head_candidates:
+                args += [*where_params, tsquery(query, head=True), self.head_candidates]
+            rows = self.conn.execute(sql.encode(), [*args, *params, limit, offset]).fetchall()
         ranked = [(int(r[0]), float(r[1])) for r in rows]
-        exact = True
+        found, exact = (int(rows[0][2]), True) if rows else (0, True)
         if floor >= 0:
             found, exact = estimate, False
-        elif not ((rows or offset == 0) and found < self.candidates):
+        elif found >= self.candidates:
+            # Saturated: estimate from how densely the candidates fill the newest ids.
+            low = int(rows[0][3])
+            found, exact = round(found * top / max(1, top - low + 1)), False
+        elif not rows and offset > 0:
             found = self._count(where, where_params)
         self._done()
-        return ranked, found, exact
+        return ranked, found if exact else min(found, top), exact
 
     @contextmanager
     def _bitmap_scans(self) -> Iterator[None]:
@@ -392,17 +401,21 @@ class PostgresEngine(BaseEngine):
         where, where_params = self._where(query, filters)
         doc = f"SELECT d.id, d.published, d.doc_len FROM {self.t['doc']} AS d WHERE {where}"
         # Candidates: the newest matches, found in a slice of the newest ids that grows until
-        # it holds `candidates` of them (so a common word reads few heap rows), and the newest
-        # matches in headline or lead, so a strong older article still competes. `d.id + 0`
+        # it holds `candidates` of them (so a common word reads few heap rows), and with
+        # head_candidates the newest matches in headline or lead. `d.id + 0`
         # keeps the planner off a backward primary-key scan testing every row's tsvector.
         # Only candidates read their tf row, decompressed once by jsonb_to_record.
+        heads = (
+            f"UNION ({doc} AND d.head @@ %s::tsquery ORDER BY d.id + 0 DESC LIMIT %s)"
+            if self.head_candidates
+            else ""
+        )
         sql = (
             f"WITH newest AS MATERIALIZED ({doc} AND d.id > %s ORDER BY d.id + 0 DESC LIMIT %s), "
-            f"m AS (SELECT * FROM newest UNION ({doc} AND d.head @@ %s::tsquery "
-            "ORDER BY d.id + 0 DESC LIMIT %s)) "
-            f"SELECT id, score, (SELECT count(*) FROM newest) FROM (SELECT m.id, {score} AS score "
-            f"FROM m JOIN {self.t['tf']} AS t ON t.id = m.id "
-            f"CROSS JOIN LATERAL jsonb_to_record(t.tf) AS x({columns})) AS s "
+            f"m AS (SELECT * FROM newest {heads}) "
+            "SELECT id, score, (SELECT count(*) FROM newest), (SELECT min(id) FROM newest) "
+            f"FROM (SELECT m.id, {score} AS score FROM m JOIN {self.t['tf']} AS t "
+            f"ON t.id = m.id CROSS JOIN LATERAL jsonb_to_record(t.tf) AS x({columns})) AS s "
             "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
         )
         return sql, params, where, where_params

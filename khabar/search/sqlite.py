@@ -9,7 +9,8 @@ Tables (the prefix is `khabar_search` unless given):
 A contentless table cannot give its text back, so removing a document re-analyzes its stored
 text and hands FTS5 the same terms ('delete' command); the analyzer signature in _meta makes
 sure those are the terms that were indexed. Ranking is bm25() with the field weights times the
-recency factor, over the candidates of engine.CANDIDATES; `total` is always exact.
+recency factor, over the candidates of engine.CANDIDATES; `total` is exact unless the newest
+candidates are saturated, when it is estimated (SearchResult.total_exact is False).
 """
 
 from __future__ import annotations
@@ -77,10 +78,15 @@ class SqliteEngine(BaseEngine):
         prefix: str = "khabar_search",
         commit: bool = True,
         candidates: int = CANDIDATES,
+        head_candidates: int = 0,
         expand_prefixes: bool = True,
     ) -> None:
         super().__init__(
-            analyzer, commit=commit, candidates=candidates, expand_prefixes=expand_prefixes
+            analyzer,
+            commit=commit,
+            candidates=candidates,
+            head_candidates=head_candidates,
+            expand_prefixes=expand_prefixes,
         )
         if not prefix.replace("_", "").isalnum():
             raise SearchError(f"table prefix {prefix!r} must be letters, digits and _")
@@ -265,12 +271,21 @@ class SqliteEngine(BaseEngine):
         rows = self.conn.execute(sql, args).fetchall()
         ranked = [(int(r[0]), float(r[1])) for r in rows]
         found = int(rows[0][2]) if rows else 0
-        if found >= self.candidates:
-            # Saturated: older articles matching in headline or lead compete too.
-            ranked += self._heads(query, filters, int(rows[0][3]), now, offset + limit)
+        if found < self.candidates:
+            return ranked[offset : offset + limit], found, True
+        # Saturated: older articles matching in headline or lead compete too, and the total
+        # is estimated from how densely the candidates fill the newest ids (counting every
+        # match of a common word would walk its whole doclist and join every row).
+        low = int(rows[0][3])
+        if self.head_candidates:
+            ranked += self._heads(query, filters, low, now, offset + limit)
             ranked.sort(key=lambda r: (-r[1], -r[0]))
-            found = self._count(query, filters)
-        return ranked[offset : offset + limit], found, True
+        return ranked[offset : offset + limit], self._estimate(found, low), False
+
+    def _estimate(self, found: int, low: int) -> int:
+        row = self.conn.execute(f"SELECT max(id) FROM {self.t['doc']}").fetchone()
+        top = int(row[0] or 0)
+        return min(top, max(found, round(found * top / max(1, top - low + 1))))
 
     def _score(self) -> str:
         weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
