@@ -16,7 +16,7 @@ MAX_INPUT = 50 * 1024 * 1024
 
 
 class Command(BaseCommand):
-    help = "Print the article read from a saved page: khabar extract PATH|- [--format json|text]."
+    help = "Print the article read from a page: khabar extract PATH|URL|- [--format json|text]."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="a file, an http(s) URL, or - for standard input")
