@@ -98,12 +98,17 @@ def tag_entities(
     unless the ingest workers already did)."""
     if found is None:
         found = entities_of("\n".join([article.title, article.lead, _text(article)]))
-    tags = []
-    for kind, name, aliases in found:
-        tag, _created = Entity.objects.get_or_create(
-            kind=kind, slug=unicode_slug(name), defaults={"name": name, "aliases": list(aliases)}
-        )
-        tags.append(tag)
+    wanted = {(kind, unicode_slug(name)): (name, aliases) for kind, name, aliases in found}
+    Entity.objects.bulk_create(
+        [
+            Entity(kind=kind, slug=slug, name=name, aliases=list(aliases))
+            for (kind, slug), (name, aliases) in wanted.items()
+        ],
+        ignore_conflicts=True,  # the (kind, slug) ones already known stay as editors left them
+    )
+    slugs = {slug for _kind, slug in wanted}
+    known = {(e.kind, e.slug): e for e in Entity.objects.filter(slug__in=slugs)}
+    tags = [known[key] for key in wanted if key in known]
     article.entities.add(*tags)
     return tags
 
