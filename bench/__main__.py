@@ -5,7 +5,15 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["arabic_core", "duplicates", "extraction", "ingest", "entities", "stories"]
+BENCHMARKS = [
+    "arabic_core",
+    "duplicates",
+    "extraction",
+    "ingest",
+    "entities",
+    "stories",
+    "search_quality",
+]
 
 
 def main(names: list[str]) -> None:
