@@ -129,6 +129,30 @@ class Story(models.Model):
         return reverse("site:story", args=[self.slug])
 
 
+class Author(models.Model):
+    """A writer or correspondent named in bylines (الكاتب)."""
+
+    name = models.CharField(_("الاسم"), max_length=160, unique=True)
+    slug = models.SlugField(_("المعرّف"), max_length=160, unique=True, allow_unicode=True)
+    bio = models.TextField(_("نبذة"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("كاتب")
+        verbose_name_plural = _("الكتّاب")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = unicode_slug(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:author", args=[self.slug])
+
+
 class Media(models.Model):
     """An image with its caption, credit and alt text."""
 
@@ -139,6 +163,13 @@ class Media(models.Model):
     alt = models.CharField(_("نص بديل"), max_length=300, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    renditions = models.JSONField(
+        _("المقاسات"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("نسخ مصغّرة للصورة بعرض مختلف: [{width, height, path}]"),
+    )
 
     class Meta:
         verbose_name = _("وسائط")
@@ -152,6 +183,42 @@ class Media(models.Model):
         """The address a browser loads the image from."""
         if self.image:
             return str(self.image.url)
+        return self.url
+
+
+class Video(models.Model):
+    """A video: the file or stream address, its poster, duration and captions track."""
+
+    title = models.CharField(_("العنوان"), max_length=300, blank=True)
+    file = models.FileField(_("الملف"), upload_to="videos/%Y/%m/", blank=True)
+    url = models.CharField(
+        _("رابط الفيديو"), max_length=1000, blank=True, help_text=_("ملف MP4 أو بث HLS (.m3u8)")
+    )
+    poster = models.ForeignKey(
+        Media,
+        verbose_name=_("صورة الغلاف"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duration = models.PositiveIntegerField(_("المدة بالثواني"), null=True, blank=True)
+    captions = models.FileField(_("ملف الترجمة (WebVTT)"), upload_to="captions/", blank=True)
+    captions_language = models.CharField(_("لغة الترجمة"), max_length=12, default="ar")
+    credit = models.CharField(_("المصدر/الحقوق"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("فيديو")
+        verbose_name_plural = _("الفيديوهات")
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+    @property
+    def src(self) -> str:
+        """The address a browser plays the video from."""
+        if self.file:
+            return str(self.file.url)
         return self.url
 
 
@@ -215,6 +282,17 @@ class Article(models.Model):
         Entity, verbose_name=_("الوسوم"), blank=True, related_name="articles"
     )
     byline = models.CharField(_("الكاتب"), max_length=200, blank=True)
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("الكتّاب"), blank=True, related_name="articles"
+    )
+    video = models.ForeignKey(
+        Video,
+        verbose_name=_("الفيديو"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
     dateline = models.CharField(_("سطر المكان"), max_length=200, blank=True)
     source_line = models.CharField(
         _("سطر المصدر"), max_length=300, blank=True, help_text=_("كما يظهر: المصدر: …")
@@ -317,6 +395,97 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:50]}"
+
+
+class Comment(models.Model):
+    """A reader's comment on an article; readers see it only once an editor approves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("بانتظار المراجعة")
+        APPROVED = "approved", _("منشور")
+        REJECTED = "rejected", _("مرفوض")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("الخبر"), on_delete=models.CASCADE, related_name="comments"
+    )
+    name = models.CharField(_("الاسم"), max_length=80)
+    body = models.TextField(_("التعليق"), max_length=4000)
+    status = models.CharField(
+        _("الحالة"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("أُرسل"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_list")]
+        verbose_name = _("تعليق")
+        verbose_name_plural = _("التعليقات")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.body[:50]}"
+
+
+class LiveEvent(models.Model):
+    """Live coverage (تغطية مباشرة): a stream to watch and a blog of timestamped entries."""
+
+    title = models.CharField(_("العنوان"), max_length=300)
+    slug = models.SlugField(_("المعرّف"), max_length=200, unique=True, allow_unicode=True)
+    description = models.TextField(_("الوصف"), blank=True)
+    stream_url = models.CharField(
+        _("رابط البث (HLS)"), max_length=1000, blank=True, help_text=_("عنوان ملف .m3u8")
+    )
+    is_live = models.BooleanField(_("على الهواء"), default=True, db_index=True)
+    story = models.ForeignKey(
+        Story,
+        verbose_name=_("القصة"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="live_events",
+    )
+    started_at = models.DateTimeField(_("بدأت"), default=timezone.now)
+    ended_at = models.DateTimeField(_("انتهت"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("تغطية مباشرة")
+        verbose_name_plural = _("التغطيات المباشرة")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = unicode_slug(self.title)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:live", args=[self.slug])
+
+
+class LiveEntry(models.Model):
+    """One timestamped entry of a live blog."""
+
+    event = models.ForeignKey(
+        LiveEvent, verbose_name=_("التغطية"), on_delete=models.CASCADE, related_name="entries"
+    )
+    title = models.CharField(_("العنوان"), max_length=300, blank=True)
+    body = models.TextField(_("النص"))
+    author = models.CharField(_("الكاتب"), max_length=160, blank=True)
+    pinned = models.BooleanField(_("مثبت"), default=False)
+    created_at = models.DateTimeField(_("الوقت"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "id"], name="live_entry_feed")]
+        verbose_name = _("تحديث مباشر")
+        verbose_name_plural = _("التحديثات المباشرة")
+
+    def __str__(self) -> str:
+        return self.title or self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.event.get_absolute_url()}#entry-{self.pk}"
 
 
 class ArticleRevision(models.Model):

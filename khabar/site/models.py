@@ -1,4 +1,4 @@
-"""Site configuration editors change in the admin: the channels readers can follow."""
+"""Site data: the channels readers can follow, and how often each article is read."""
 
 from __future__ import annotations
 
@@ -21,3 +21,23 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReadCount(models.Model):
+    """How many times readers opened an article on one day, for the most-read list."""
+
+    article = models.ForeignKey(
+        "newsroom.Article", on_delete=models.CASCADE, related_name="read_counts"
+    )
+    day = models.DateField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="read_count_unique_day")
+        ]
+        verbose_name = _("عدد القراءات")
+        verbose_name_plural = _("أعداد القراءات")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.count}"
