@@ -9,7 +9,7 @@ Every failure is a FetchError (khabar.fetch.errors) whose message says what to d
 `khabar.fetch.testing` serves pages on 127.0.0.1 for tests.
 """
 
-from khabar.fetch.encoding import decode_bytes, parse_content_type
+from khabar.arabic.encoding import decode_bytes, parse_content_type
 from khabar.fetch.errors import (
     BlockedAddressError,
     ContentEncodingError,

@@ -18,8 +18,8 @@ from typing import Self
 
 import httpx
 
+from khabar.arabic.encoding import parse_content_type
 from khabar.fetch.body import ACCEPT_ENCODING, read_body
-from khabar.fetch.encoding import parse_content_type
 from khabar.fetch.errors import (
     FetchError,
     FetchTimeoutError,

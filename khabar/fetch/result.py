@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from khabar.fetch.encoding import decode_bytes
+from khabar.arabic.encoding import decode_bytes
 
 __all__ = ["FetchResult"]
 
@@ -34,7 +34,7 @@ class FetchResult:
         return self.status == 304
 
     def text(self) -> str:
-        """Decode the body without mojibake (see khabar.fetch.encoding)."""
+        """Decode the body without mojibake (see khabar.arabic.encoding)."""
         return self.decode()[0]
 
     def decode(self) -> tuple[str, str]:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khabar.fetch import Fetcher, decode_bytes, parse_content_type
+from khabar.arabic.encoding import decode_bytes, parse_content_type
+from khabar.fetch import Fetcher
 from khabar.fetch.testing import LocalServer
 
 MakeFetcher = Callable[..., Fetcher]

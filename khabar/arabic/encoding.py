@@ -1,8 +1,10 @@
-"""Decode fetched bytes to text without mojibake, whatever Arabic sites declare.
+"""Decode bytes to text without mojibake, whatever Arabic sites declare.
 
-Order: byte-order mark, the HTTP charset, an HTML `<meta>` or the XML declaration, strict UTF-8,
-the Arabic legacy code pages, then charset_normalizer. A BOM comes first, as in the WHATWG
-Encoding standard: it cannot be there by accident, while a wrong header is common.
+Order: byte-order mark, the HTTP charset, an HTML `<meta>` or the XML declaration, UTF-16
+without a mark, strict UTF-8, the Arabic legacy code pages, then charset_normalizer; UTF-8 that
+was once read as windows-1252 ("Ø§Ù„") is repaired last. A BOM comes first, as in the WHATWG
+Encoding standard: it cannot be there by accident, while a wrong header is common. The fetcher
+passes the HTTP header; files read from disk have none. One module serves both.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import math
 import re
 from collections.abc import Iterator
 
-__all__ = ["decode_bytes", "parse_content_type"]
+__all__ = ["BOMS", "decode_bytes", "parse_content_type", "repair_mojibake", "utf16_without_bom"]
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
+BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32-LE starts with the UTF-16-LE mark, so it is tried first.
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -25,6 +27,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _HEAD = 4096
+_SAMPLE = 8192
 _META = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.I)
 _XML_DECL = re.compile(rb"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9_.\-]+)[\"']")
 _LOOKS_HTML = re.compile(rb"<(?:!doctype\s+html|html|head|meta|body)\b", re.I)
@@ -56,6 +59,11 @@ _PAIRS = _PAIR_TEXT.split()
 # A pair's cost is the log of its rank (Zipf), and a pair outside the list costs a bit more.
 _PAIR_COST = {pair: math.log(rank + 20) for rank, pair in enumerate(_PAIRS)}
 _UNLISTED_COST = math.log(len(_PAIRS) + 20) + 1
+_COMMON_ARABIC = frozenset({"في", "من", "على", "إلى", "الى", "عن", "أن", "ان", "التي", "الذي"})
+# UTF-8 read as windows-1252: "Ø§Ù„" for "ال".
+_MOJIBAKE = re.compile(
+    "[ØÙÚÛ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -72,8 +80,17 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
 
 
 def decode_bytes(data: bytes, *, declared: str | None, content_type: str | None) -> tuple[str, str]:
-    """Decode a body; return the text and the Python name of the encoding used ("cp1256")."""
-    for bom, encoding in _BOMS:
+    """Decode a body; return the text and the Python name of the encoding used ("cp1256").
+
+    `declared` is the charset of the HTTP header, `content_type` its media type; both are None
+    for a file read from disk.
+    """
+    text, codec = _decode(data, declared, content_type)
+    return repair_mojibake(text), codec
+
+
+def _decode(data: bytes, declared: str | None, content_type: str | None) -> tuple[str, str]:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace"), encoding
     for label in _declared_labels(data, declared, content_type):
@@ -81,6 +98,43 @@ def decode_bytes(data: bytes, *, declared: str | None, content_type: str | None)
         if found is not None:
             return found
     return _sniff(data)
+
+
+def utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Return the text and codec of UTF-16 without a byte-order mark, or None when it is not."""
+    if b"\x00" not in data[:_SAMPLE]:
+        return None
+    for encoding, zeros_at in (("utf-16-le", 1), ("utf-16-be", 0)):
+        sample = data[: _SAMPLE * 2]
+        if len(sample) % 2 or b"\x00" in sample[1 - zeros_at :: 2]:
+            continue
+        text = _strict(data, encoding)
+        if text is not None and all(ch.isprintable() or ch.isspace() for ch in text):
+            return text, encoding
+    return None
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was once read as windows-1252 ("Ø§Ù„Ø®Ø¨Ø±"), where that is what it is."""
+    if len(_MOJIBAKE.findall(text)) < 3:
+        return text
+    raw = _to_latin_bytes(text)
+    fixed = _strict(raw, "utf-8") if raw is not None else None
+    if fixed is None or not any(w.startswith("ال") or w in _COMMON_ARABIC for w in fixed.split()):
+        return text
+    return fixed
+
+
+def _to_latin_bytes(text: str) -> bytes | None:
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return None
+            out.append(ord(ch))
+    return bytes(out)
 
 
 def _declared_labels(data: bytes, declared: str | None, content_type: str | None) -> Iterator[str]:
@@ -119,6 +173,10 @@ def _decode_declared(data: bytes, label: str) -> tuple[str, str] | None:
 
 def _sniff(data: bytes) -> tuple[str, str]:
     """Decode bytes nothing usable was declared for."""
+    # UTF-16 of Arabic is valid UTF-8 full of control bytes, so it is tried first.
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     text = _mostly_utf8(data)
     if text is not None:
         return text, "utf-8"
