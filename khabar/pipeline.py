@@ -19,6 +19,7 @@ from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.extract.urls import clean_url
 from khabar.stories.entities import entity_counts, recognize
 from khabar.stories.fingerprint import Fingerprint, fingerprint
+from khabar.stories.grouping import stem_counts
 
 MAX_ENTITIES = 40  # a list of thousands of names is not tagging; keep the most mentioned
 
@@ -46,6 +47,8 @@ class Prepared:
     error: str | None = None
     # (kind, canonical name, aliases) of the people, places and organizations named, most first.
     entities: list[tuple[str, str, tuple[str, ...]]] | None = None
+    # Stem counts of headline, lead and body for story grouping (`stories.grouping.stem_counts`).
+    stems: tuple[dict[str, int], dict[str, int], dict[str, int]] | None = None
 
 
 def _merge_feed_fields(article: ExtractedArticle, item: IncomingItem) -> None:
@@ -71,7 +74,12 @@ def prepare(job: Job) -> Prepared:
         else:
             raise KhabarError(f"{job.item.source_id}: the item has no text and no link to fetch")
         text = article_text(article)
-        return Prepared(job.item, article, fingerprint(text), entities=entities_of(text))
+        # Counted from the same strings the newsroom stores (lead "" when missing), so grouping
+        # in the main process gets exactly what it would have counted itself.
+        stems = stem_counts(article.title, article.lead or "", "\n".join(article.body))
+        return Prepared(
+            job.item, article, fingerprint(text), entities=entities_of(text), stems=stems
+        )
     except KhabarError as exc:
         return Prepared(job.item, error=str(exc))
 

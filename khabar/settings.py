@@ -9,6 +9,11 @@ Environment variables:
     KHABAR_ALLOWED_HOSTS   comma-separated host names (default localhost,127.0.0.1,[::1])
     KHABAR_DATABASE_URL    postgresql://user:pass@host:port/name to use PostgreSQL instead of SQLite
     KHABAR_SITE_NAME       the site's name as readers see it (default خبر)
+    KHABAR_DIGITS          western (0-9, default) or arabic (٠-٩): the digits pages write
+    KHABAR_PAGE_CACHE      0 to turn the full-page cache of reader pages off (default 1)
+    KHABAR_PAGE_CACHE_TTL  seconds a cached page lives at most (default 60)
+    KHABAR_PAGE_CACHE_MB   memory for cached pages in each worker process (default 64)
+    KHABAR_REDIS_URL       redis://host:6379/0 to share cached pages between machines (optional)
 """
 
 from __future__ import annotations
@@ -68,6 +73,12 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 SITE_NAME = os.environ.get("KHABAR_SITE_NAME", "خبر")
+# Dates, times, counts and page numbers on the reader site all follow this one choice.
+KHABAR_DIGITS = os.environ.get("KHABAR_DIGITS", "western").strip().lower() or "western"
+if KHABAR_DIGITS not in ("western", "arabic"):
+    raise ConfigurationError(
+        f"KHABAR_DIGITS={KHABAR_DIGITS!r} is not known: set it to western (0-9) or arabic (٠-٩)"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -86,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a cached page keeps every header the others add and a hit skips them all.
+    "khabar.site.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,13 +174,45 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Outside DEBUG, static files get content-hashed names (cached forever by browsers) and gzip
+# copies; `khabar serve` runs collectstatic first to write them into STATIC_ROOT.
+STATIC_BACKEND = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": STATIC_BACKEND},
 }
-# Serve app static files straight from the package, so `khabar serve` needs no collectstatic.
+# Also serve app static files straight from the package (DEBUG, and files added since collecting).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Full-page cache of reader pages (khabar/site/pagecache.py): pages in each process's memory,
+# invalidated by a generation in $KHABAR_DATA/page-generation, or both in Redis when
+# KHABAR_REDIS_URL is set.
+KHABAR_PAGE_CACHE = _env_bool("KHABAR_PAGE_CACHE", True)
+KHABAR_PAGE_CACHE_TTL = float(os.environ.get("KHABAR_PAGE_CACHE_TTL", "60"))
+KHABAR_PAGE_CACHE_MB = float(os.environ.get("KHABAR_PAGE_CACHE_MB", "64"))
+# What downstream caches (a proxy, a CDN) may keep: they are never told of a publish, so briefly.
+KHABAR_PAGE_MAX_AGE = int(os.environ.get("KHABAR_PAGE_MAX_AGE", "5"))
+KHABAR_PAGE_STALE = int(os.environ.get("KHABAR_PAGE_STALE", "30"))
+KHABAR_REDIS_URL = os.environ.get("KHABAR_REDIS_URL", "")
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+if KHABAR_REDIS_URL:
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": KHABAR_REDIS_URL,
+        # A Redis that stops answering slows pages by at most this, never hangs them.
+        "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
+    }
+    CACHES = {
+        "default": {**_redis, "KEY_PREFIX": "khabar"},
+        "pages": {**_redis, "KEY_PREFIX": "khabar-pages"},
+    }
 
 # Ingest: what the fetcher may reach, how politely, and how far back near-duplicates are sought.
 KHABAR_FETCH_ALLOW_LOOPBACK = _env_bool("KHABAR_FETCH_ALLOW_LOOPBACK", False)

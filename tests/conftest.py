@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,33 @@ def _fresh_story_index() -> None:
     from khabar.newsroom import storyline
 
     storyline.forget_index()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage() -> Iterator[None]:
+    """Tests name static files as they are in the package, not by collected hashed names.
+
+    Outside DEBUG the site uses WhiteNoise's manifest storage, which only knows files after
+    `collectstatic`; the live server of the browser test serves static files through the finders,
+    which know only the unhashed names. This is Django's advice for manifest storage in tests;
+    tests/site/test_pagecache.py runs collectstatic with the real storage and checks every file.
+    """
+    from django.test import override_settings
+
+    plain = override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    )
+    plain.enable()
+    yield
+    plain.disable()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> None:
+    """Each test starts with an empty page cache, so no test is served another test's page."""
+    from khabar.site import pagecache
+
+    pagecache.reset()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-__all__ = ["parse_number", "to_arabic_indic_digits", "to_ascii_digits"]
+__all__ = ["Digits", "localize_digits", "parse_number", "to_arabic_indic_digits", "to_ascii_digits"]
+
+# How a site writes its numbers: Western (0-9) or Arabic-Indic (٠-٩) digits.
+Digits = Literal["western", "arabic"]
 
 _TO_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _TO_ARABIC_INDIC = str.maketrans("0123456789۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩")
@@ -33,6 +37,14 @@ def to_ascii_digits(text: str) -> str:
 def to_arabic_indic_digits(text: str) -> str:
     """Return `text` with ASCII and Persian digits replaced by Arabic-Indic digits."""
     return text.translate(_TO_ARABIC_INDIC)
+
+
+def localize_digits(text: str, digits: Digits) -> str:
+    """Return `text` with every digit written the way `digits` asks (western 0-9, arabic ٠-٩)."""
+    # Both ways translate, so a number that arrived in the other script is made to follow too.
+    if digits == "arabic":
+        return to_arabic_indic_digits(text)
+    return to_ascii_digits(text)
 
 
 def parse_number(token: str) -> int | float | None:

@@ -9,7 +9,11 @@ from khabar.errors import ExtractionError
 from khabar.extract.record import Block, ExtractedArticle, Image, IncomingItem
 from khabar.extract.wire_body import detect_language, find_dateline, first_image
 
-__all__ = ["WireError", "WireFields", "to_int", "wire_item"]
+__all__ = ["WireError", "WireFields", "WireItem", "pub_status", "to_int", "wire_item"]
+
+# Publication statuses that take an item back: NewsML-G2 "stat:canceled" (read as "canceled"),
+# NINJS "canceled" and "withdrawn".
+WITHDRAWN = frozenset({"canceled", "cancelled", "withdrawn"})
 
 
 class WireError(ExtractionError):
@@ -38,6 +42,26 @@ class WireFields:
     credit: str | None = None
     language: str | None = None
     image: Image | None = None
+    pub_status: str | None = None
+
+
+@dataclass
+class WireItem(IncomingItem):
+    """An item from a wire, with its publication status ("usable", "withheld", "canceled")."""
+
+    pub_status: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the agency took the item back: the stored article must come off the site."""
+        return self.pub_status in WITHDRAWN
+
+
+def pub_status(value: object) -> str | None:
+    """Return a publication status, lower case without its scheme ("stat:canceled" → "canceled")."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip().rsplit(":", 1)[-1].strip().lower() or None
 
 
 def to_int(value: object) -> int | None:
@@ -75,7 +99,7 @@ def wire_item(fields: WireFields) -> IncomingItem:
         published=fields.published or fields.updated,
         language=fields.language or detect_language(texts),
     )
-    return IncomingItem(
+    return WireItem(
         source_id=fields.source_id,
         article=article,
         version=fields.version,
@@ -87,4 +111,5 @@ def wire_item(fields: WireFields) -> IncomingItem:
         summary=fields.lead,
         updated=fields.updated,
         kind=fields.kind,
+        pub_status=fields.pub_status,
     )

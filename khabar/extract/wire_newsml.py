@@ -7,7 +7,7 @@ from typing import Any
 from khabar.extract.record import Block
 from khabar.extract.wire_body import element_blocks, primary_language, text_blocks
 from khabar.extract.wire_dates import parse_machine_date
-from khabar.extract.wire_item import WireError, WireFields, to_int
+from khabar.extract.wire_item import WireError, WireFields, pub_status, to_int
 from khabar.extract.wire_xml import attr, child, children, descendants, local_name, text
 
 __all__ = ["newsml_fields"]
@@ -105,4 +105,5 @@ def newsml_fields(root: Element) -> WireFields:
         agency=_agency(item, language),
         credit=text(child(meta, "creditline")) or _notice(item),
         language=language,
+        pub_status=pub_status(attr(child(item_meta, "pubStatus"), "qcode")),
     )

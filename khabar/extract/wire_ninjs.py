@@ -7,7 +7,7 @@ from typing import Any
 from khabar.extract.record import Block, Image
 from khabar.extract.wire_body import html_blocks, html_text, primary_language, text_blocks
 from khabar.extract.wire_dates import parse_machine_date
-from khabar.extract.wire_item import WireFields, to_int
+from khabar.extract.wire_item import WireFields, pub_status, to_int
 
 __all__ = ["is_ninjs", "ninjs_fields"]
 
@@ -152,4 +152,5 @@ def ninjs_fields(item: Json) -> WireFields:
         credit=_first(item, "creditline", "copyrightnotice"),
         language=primary_language(item.get("language")),
         image=_picture(item),
+        pub_status=pub_status(item.get("pubstatus")),
     )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.files.storage import default_storage
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from khabar.newsroom import editing, storyline
@@ -14,14 +18,21 @@ from khabar.newsroom.models import (
     Agency,
     Article,
     ArticleRevision,
+    Author,
     Block,
+    Comment,
     Entity,
     IngestLog,
+    LiveEntry,
+    LiveEvent,
     Media,
     Section,
     Source,
     Story,
+    Video,
 )
+from khabar.site.images import ImageError, make_renditions, needs_renditions
+from khabar.site.video import clock
 
 admin.site.site_header = _("غرفة أخبار خبر")
 admin.site.site_title = _("خبر")
@@ -46,6 +57,20 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+class CommentInline(admin.TabularInline):
+    """Readers' comments under the article, so an editor can approve them where they read it."""
+
+    model = Comment
+    extra = 0
+    fields = ["name", "body", "status", "created_at"]
+    readonly_fields = ["name", "body", "created_at"]
+    ordering = ["-created_at"]
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # comments come from readers, not from the newsroom
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     actions = ["split_into_new_story"]
@@ -54,14 +79,26 @@ class ArticleAdmin(admin.ModelAdmin):
     list_editable = ["status", "featured"]
     search_fields = ["title", "lead", "byline"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["story", "hero", "agencies", "entities", "duplicate_of"]
+    autocomplete_fields = [
+        "story",
+        "hero",
+        "agencies",
+        "entities",
+        "duplicate_of",
+        "authors",
+        "video",
+    ]
     list_select_related = ["section", "story"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [BlockInline, RevisionInline]
+    inlines = [BlockInline, RevisionInline, CommentInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "status", "featured"]}),
         (_("التصنيف"), {"fields": ["section", "story", "story_locked", "entities"]}),
-        (_("المصدر"), {"fields": ["byline", "dateline", "agencies", "source_line", "hero"]}),
+        (
+            _("المصدر"),
+            {"fields": ["byline", "authors", "dateline", "agencies", "source_line", "hero"]},
+        ),
+        (_("الفيديو"), {"fields": ["video"]}),
         (
             _("بيانات"),
             {
@@ -142,8 +179,30 @@ class EntityAdmin(admin.ModelAdmin):
 
 @admin.register(Media)
 class MediaAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "credit"]
+    list_display = ["__str__", "credit", "rendition_count"]
     search_fields = ["caption", "credit", "alt"]
+    readonly_fields = ["rendition_links"]
+
+    @admin.display(description=_("المقاسات"))
+    def rendition_count(self, obj: Media) -> int:
+        return len(obj.renditions or [])
+
+    @admin.display(description=_("المقاسات"))
+    def rendition_links(self, obj: Media) -> SafeString:
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}×{}</a>',
+            ((default_storage.url(r["path"]), r["width"], r["height"]) for r in obj.renditions),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Media, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Made here, when an editor uploads, so no reader and no ingest run waits for Pillow.
+        if "image" in form.changed_data or needs_renditions(obj):
+            try:
+                make_renditions(obj)
+            except ImageError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
 
 
 @admin.register(Source)
@@ -164,3 +223,103 @@ class IngestLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Author]:
+        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+
+    @admin.display(description=_("عدد الأخبار"), ordering="n_articles")
+    def article_count(self, obj: Author) -> int:
+        return int(getattr(obj, "n_articles", 0))
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: pending comments first to hand, approved or rejected in bulk."""
+
+    list_display = ["name", "short_body", "article", "status", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["name", "body", "article__title"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "created_at"
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("التعليق"))
+    def short_body(self, obj: Comment) -> str:
+        return obj.body[:80]
+
+    @admin.action(description=_("نشر التعليقات المحددة"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        """Publish the selected comments."""
+        n = queryset.update(status=Comment.Status.APPROVED)
+        self.message_user(request, _("عدد التعليقات التي نُشرت: %(n)d") % {"n": n})
+
+    @admin.action(description=_("رفض التعليقات المحددة"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        """Reject the selected comments: they stay stored but readers never see them."""
+        n = queryset.update(status=Comment.Status.REJECTED)
+        self.message_user(request, _("عدد التعليقات المرفوضة: %(n)d") % {"n": n})
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "length", "captions_language", "credit"]
+    search_fields = ["title", "credit"]
+    autocomplete_fields = ["poster"]
+
+    @admin.display(description=_("المدة"))
+    def length(self, obj: Video) -> str:
+        return clock(obj.duration)
+
+
+class LiveEntryInline(admin.StackedInline):
+    """The live blog's entries, newest first, written right under the event."""
+
+    model = LiveEntry
+    extra = 1
+    fields = ["title", "body", "author", "pinned", "created_at"]
+    ordering = ["-created_at", "-id"]
+
+
+@admin.register(LiveEvent)
+class LiveEventAdmin(admin.ModelAdmin):
+    """Live coverage: the stream's address, on air or ended, and the entries readers see appear."""
+
+    list_display = ["title", "is_live", "started_at", "ended_at", "n_entries"]
+    list_filter = ["is_live"]
+    search_fields = ["title", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["story"]
+    date_hierarchy = "started_at"
+    inlines = [LiveEntryInline]
+    actions = ["end_coverage"]
+    fields = [
+        "title",
+        "slug",
+        "description",
+        "story",
+        "stream_url",
+        "is_live",
+        "started_at",
+        "ended_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LiveEvent]:
+        return super().get_queryset(request).annotate(n_entries=Count("entries"))
+
+    @admin.display(description=_("التحديثات"), ordering="n_entries")
+    def n_entries(self, obj: LiveEvent) -> int:
+        return int(getattr(obj, "n_entries", 0))
+
+    @admin.action(description=_("إنهاء التغطيات المحددة"))
+    def end_coverage(self, request: HttpRequest, queryset: QuerySet[LiveEvent]) -> None:
+        """Take the selected events off the air, noting when they ended."""
+        n = queryset.filter(is_live=True).update(is_live=False, ended_at=timezone.now())
+        self.message_user(request, _("أُنهيت %(n)d من التغطيات") % {"n": n})

@@ -23,10 +23,11 @@ from django.utils import timezone
 from khabar.errors import KhabarError
 from khabar.extract.dispatch import KINDS, Kind, read_items
 from khabar.extract.record import IncomingItem
+from khabar.extract.wire_item import WireItem
 from khabar.fetch import Fetcher, FetchSettings
 from khabar.newsroom import search_index, storyline
-from khabar.newsroom.models import Article, IngestLog, Source, first_or_none
-from khabar.newsroom.records import save_extracted
+from khabar.newsroom.models import Article, Entity, IngestLog, Source, first_or_none
+from khabar.newsroom.records import Agencies, Authors, save_extracted
 from khabar.pipeline import Job, Prepared, Preparer
 from khabar.stories.dedup import DuplicateIndex
 from khabar.stories.fingerprint import Fingerprint, from_signature_bytes, signature_bytes
@@ -85,6 +86,14 @@ class Ingestor:
         self._fetcher = fetcher
         self._dedup: DuplicateIndex | None = None
         self.preparer = Preparer()
+        # Looked up once per run, not per article; dropped after a failed item, whose rolled
+        # back transaction may have created rows these caches still hold.
+        self._agencies = Agencies()
+        self._authors = Authors()
+        self._entities: dict[tuple[str, str], Entity] = {}
+        self._logged: dict[str, Article] = {}
+        # Stories joined by this chunk's articles, retitled once at the end of the chunk.
+        self._joined: set[int] = set()
         # Editors may have moved, merged or renamed stories since the last run: start from
         # what the database says.
         storyline.forget_index()
@@ -177,27 +186,72 @@ class Ingestor:
 
     def _store_all(self, items: list[IncomingItem], source: Source | None, target: str) -> None:
         show = self.progress if len(items) > 1 else None
+        chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+        if not chunks:
+            return
         done = 0
-        for start in range(0, len(items), CHUNK):
-            chunk = items[start : start + CHUNK]
-            todo: list[tuple[IncomingItem, Article | None]] = []
-            for item in chunk:
-                existing = first_or_none(Article.objects.filter(source_id=item.source_id))
-                if existing is not None and not _is_newer(item, existing):
+        # The next chunk is fetched and prepared (fetch threads, worker processes) while this
+        # one is stored, so the workers' CPU and the main process's overlap instead of taking
+        # turns. Only the main thread touches the database.
+        with ThreadPoolExecutor(1) as ahead:
+            todo = self._unchanged_out(chunks[0], source, target)
+            pending = ahead.submit(self._prepare, todo)
+            for n, chunk in enumerate(chunks):
+                current, prepared = todo, pending.result()
+                if n + 1 < len(chunks):
+                    todo = self._unchanged_out(chunks[n + 1], source, target)
+                    pending = ahead.submit(self._prepare, todo)
+                self._store_chunk(current, prepared, source, target)
+                done += len(chunk)
+                if show:
+                    show(done, len(items), chunk[-1].source_id)
+
+    def _unchanged_out(
+        self, chunk: list[IncomingItem], source: Source | None, target: str
+    ) -> list[IncomingItem]:
+        """Log the items already stored as they are; return the others, to fetch and store."""
+        stored = _stored_by_source_id([item.source_id for item in chunk])
+        todo = []
+        for item in chunk:
+            existing = stored.get(item.source_id)
+            if existing is not None and not _replaces(item, existing):
+                self._done("unchanged", item, source, target, existing, "already stored")
+            else:
+                todo.append(item)
+        return todo
+
+    def _prepare(self, todo: list[IncomingItem]) -> Iterator[Prepared]:
+        """Fetch the items' pages and start preparing them (runs in a helper thread)."""
+        return self.preparer.run(self._fetch_pages(todo))
+
+    def _store_chunk(
+        self,
+        todo: list[IncomingItem],
+        prepared: Iterator[Prepared],
+        source: Source | None,
+        target: str,
+    ) -> None:
+        """Store a chunk's prepared items, each in its own transaction, then retitle the stories
+        they joined and update the search index once."""
+        # Looked up again now: the previous chunk, stored since, may have held the same items.
+        stored = _stored_by_source_id([item.source_id for item in todo])
+        with search_index.deferred():
+            for item, ready in zip(todo, prepared, strict=True):
+                existing = stored.get(item.source_id)
+                if existing is not None and not _replaces(item, existing):
                     self._done("unchanged", item, source, target, existing, "already stored")
-                else:
-                    todo.append((item, existing))
-            jobs = self._fetch_pages([item for item, _ in todo])
-            with search_index.deferred():
-                for (item, existing), prepared in zip(todo, self.preparer.run(jobs), strict=True):
-                    try:
-                        self.store(prepared, existing, source, target)
-                    except KhabarError as exc:
-                        self._fail(target, item.source_id, str(exc), source)
-            search_index.flush_dirty()  # the chunk's index updates in one batch
-            done += len(chunk)
-            if show:
-                show(done, len(items), chunk[-1].source_id)
+                    continue
+                # An item listed twice in one chunk is found stored the second time: `_done`
+                # notes each article it logs here.
+                self._logged = stored
+                try:
+                    self.store(ready, existing, source, target)
+                except KhabarError as exc:
+                    self._fail(target, item.source_id, str(exc), source)
+                finally:
+                    self._logged = {}
+        self._retitle(target, source)
+        search_index.flush_dirty()  # the chunk's index updates in one batch
 
     def _fetch_pages(self, items: list[IncomingItem]) -> list[Job]:
         """Fetch the pages of link-only items, several hosts at once (each host politely)."""
@@ -221,59 +275,106 @@ class Ingestor:
     def store(
         self, prepared: Prepared, existing: Article | None, source: Source | None, target: str
     ) -> str:
-        """Store one prepared item in its own transaction; return its outcome."""
+        """Store one prepared item in its own transaction; return its outcome.
+
+        The article, its log line, its entities, its story and its related articles commit
+        together: a run killed at any point leaves each item either fully stored or absent.
+        """
         item, article, fp = prepared.item, prepared.article, prepared.fingerprint
+        if _withdrawn(item):
+            return self._withdraw(item, existing, source, target)
         if prepared.error or article is None or fp is None:
             raise KhabarError(prepared.error or f"{item.source_id}: nothing could be read")
         if existing is not None and item.version is None and existing.content_hash == fp.digest:
             return self._done("unchanged", item, source, target, existing, "same text")
         original = None if existing else self._original_of(fp)
-        with transaction.atomic():
-            stored = save_extracted(
-                article,
-                source_id=item.source_id,
-                item=item,
-                origin=source,
-                section=source.section if source else None,
-                content_hash=fp.digest,
-                signature=signature_bytes(fp.signature),
-                duplicate_of=original,
-                agency=source.agency if source else None,
-            )
-            outcome = "updated" if existing else ("duplicate" if original else "new")
-            why = f"copy of {original.source_id}" if original else ""
-            self._done(outcome, item, source, target, stored, why)
+        try:
+            with transaction.atomic():
+                stored = save_extracted(
+                    article,
+                    source_id=item.source_id,
+                    item=item,
+                    origin=source,
+                    section=source.section if source else None,
+                    content_hash=fp.digest,
+                    signature=signature_bytes(fp.signature),
+                    duplicate_of=original,
+                    agency=source.agency if source else None,
+                    agencies=self._agencies,
+                    authors=self._authors,
+                    stored=existing,
+                    looked_up=True,
+                )
+                outcome = "updated" if existing else ("duplicate" if original else "new")
+                why = f"copy of {original.source_id}" if original else ""
+                self._done(outcome, item, source, target, stored, why)
+                if existing is None:
+                    self._group(stored, prepared, source, target)
+        except BaseException:
+            self._agencies, self._authors, self._entities = Agencies(), Authors(), {}
+            raise
         if original is None and existing is None:
             self.dedup.add(str(stored.pk), fp)
-        if existing is None:
-            self._group(stored, prepared, source, target)
         return outcome
+
+    def _withdraw(
+        self, item: IncomingItem, existing: Article | None, source: Source | None, target: str
+    ) -> str:
+        """Take a stored article off the site because its agency canceled it (kept archived,
+        with its text, for the record); the search index drops it with the chunk's flush.
+        A canceled item never stored is not stored."""
+        if existing is None:
+            why = f"{_withdrawn_why(item)} before it was stored: not stored"
+            return self._done("unchanged", item, source, target, None, why)
+        if existing.status == Article.Status.ARCHIVED:
+            return self._done("unchanged", item, source, target, existing, "withdrawn already")
+        with transaction.atomic():
+            existing.status = Article.Status.ARCHIVED
+            existing.updated_at = timezone.now()
+            if item.version is not None:
+                existing.version = item.version
+            existing.save(update_fields=["status", "updated_at", "version"])
+            return self._done("updated", item, source, target, existing, _withdrawn_why(item))
 
     def _group(
         self, article: Article, prepared: Prepared, source: Source | None, target: str
     ) -> None:
-        """Tag the new article's entities and put it in its story; a failure here is logged
-        with the article kept, so one odd article never stops the run."""
+        """Tag the new article's entities and put it in its story, in a savepoint of the item's
+        transaction: a failure here is logged with the article kept, so one odd article never
+        stops the run."""
         item = prepared.item
+        record = prepared.article
+        assert record is not None  # stored articles were prepared with their text
         try:
             with transaction.atomic():
-                tags = storyline.tag_entities(article, prepared.entities)
-            record = prepared.article
-            assert record is not None  # stored articles were prepared with their text
-            storyline.group(
-                article,
-                StoryArticle(
-                    id=str(article.pk),
-                    title=article.title,
-                    lead=article.lead,
-                    body="\n".join(record.body),
-                    published=article.published_at or article.created_at,
-                    entities=tuple(f"{t.kind}:{t.name}" for t in tags) or None,
-                ),
-            )
-        except Exception as exc:  # logged with its reason; the article is already stored
+                tags = storyline.tag_entities(article, prepared.entities, known=self._entities)
+                storyline.group(
+                    article,
+                    StoryArticle(
+                        id=str(article.pk),
+                        title=article.title,
+                        lead=article.lead,
+                        body="\n".join(record.body),
+                        published=article.published_at or article.created_at,
+                        entities=tuple(f"{t.kind}:{t.name}" for t in tags) or None,
+                        fingerprint=prepared.fingerprint,
+                        stems=prepared.stems,
+                    ),
+                    joined=self._joined,
+                )
+        except Exception as exc:  # logged with its reason; the article is stored all the same
+            self._entities = {}  # may hold entities the rolled-back savepoint created
             log.exception("grouping failed for %s", item.source_id)
             self._log_only(source, target, item.source_id, f"stored, not grouped: {exc}")
+
+    def _retitle(self, target: str, source: Source | None) -> None:
+        """Retitle the stories this chunk's articles joined, once each."""
+        joined, self._joined = self._joined, set()
+        try:
+            storyline.retitle(joined)
+        except Exception as exc:  # a stale title is shown until the next chunk; logged
+            log.exception("retitling stories %s failed", sorted(joined))
+            self._log_only(source, target, "", f"stories not retitled: {exc}")
 
     def _done(
         self,
@@ -292,6 +393,8 @@ class Ingestor:
             message=message,
             article=article,
         )
+        if article is not None:
+            self._logged[item.source_id] = article
         self.summary.count(outcome)
         return outcome
 
@@ -355,6 +458,28 @@ class Ingestor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stored_by_source_id(source_ids: list[str]) -> dict[str, Article]:
+    """The stored articles of a chunk's items, in one query."""
+    wanted = list(dict.fromkeys(source_ids))
+    found = Article.objects.filter(source_id__in=wanted).order_by()  # no sort needed
+    return {a.source_id: a for a in found if a.source_id}
+
+
+def _withdrawn(item: IncomingItem) -> bool:
+    """Whether a wire item takes back what the agency sent before (pubStatus canceled)."""
+    return isinstance(item, WireItem) and item.withdrawn
+
+
+def _withdrawn_why(item: IncomingItem) -> str:
+    status = item.pub_status if isinstance(item, WireItem) else None
+    return f"withdrawn by the agency (status {status or 'canceled'})"
+
+
+def _replaces(item: IncomingItem, existing: Article) -> bool:
+    """Whether an item changes a stored article: a newer version, an edit, a cancellation."""
+    return _is_newer(item, existing) or _withdrawn(item)
 
 
 def _is_newer(item: IncomingItem, existing: Article) -> bool:

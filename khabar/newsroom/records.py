@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,6 +14,7 @@ from khabar.newsroom.models import (
     Agency,
     Article,
     ArticleRevision,
+    Author,
     Block,
     Media,
     Section,
@@ -25,25 +29,110 @@ def _key(name: str) -> str:
     return " ".join(normalize(name).casefold().replace('"', " ").split())
 
 
+class Agencies:
+    """The agencies by normalized name and alias, read from the database once: a batch of
+    articles resolves its agencies with no query per article (drop it after a rollback)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, Agency] | None = None
+
+    def _table(self) -> dict[str, Agency]:
+        if self._known is None:
+            self._known = {}
+            for agency in Agency.objects.all():
+                for alias in agency.names():
+                    self._known.setdefault(_key(alias), agency)
+        return self._known
+
+    def resolve(self, names: list[str]) -> list[Agency]:
+        """Find each named agency by its name or an alias, creating the ones not known yet."""
+        known = self._table()
+        found: list[Agency] = []
+        for name in names:
+            name = name.strip()
+            if not name:
+                continue
+            agency = known.get(_key(name))
+            if agency is None:
+                slug = unicode_slug(name, 80)
+                agency, _created = Agency.objects.get_or_create(slug=slug, defaults={"name": name})
+                known[_key(name)] = agency
+            if agency not in found:
+                found.append(agency)
+        return found
+
+
+# The label a byline opens with ("كتب:"، "بقلم"، "By"): the names follow it.
+_BYLINE_LABEL = re.compile(
+    r"^\s*(?:كتبت|كتبه|كتب|بقلم|إعداد|اعداد|تقرير|تحرير|ترجمة|reporting\s+by|written\s+by|"
+    r"by|par)\b\s*[:：\-–—]?\s*",
+    re.IGNORECASE,
+)
+_HONORIFIC = re.compile(r"^(?:د\.|د\s|dr\.?\s)\s*", re.IGNORECASE)
+# Separators that only ever join names: commas, "&", and the conjunctions standing alone.
+_LIST_SPLIT = re.compile(r"\s*[،,;&]\s*|\s+(?:و|and|et)\s+", re.IGNORECASE)
+_NAME_MAX_WORDS = 5
+
+
+def byline_names(byline: str) -> list[str]:
+    """The people a byline names, label and honorifics stripped ("كتب: أحمد علي ومحمد حسن"
+    gives both names). Only clear lists are split: on commas and on "و" joined to a word only
+    when both sides are two-word names, since many names start with و (وليد، وائل)."""
+    text = _BYLINE_LABEL.sub("", " ".join(byline.split()))
+    names: list[str] = []
+    for part in _LIST_SPLIT.split(text):
+        for name in _split_attached_and(part.strip(" .:-–—")):
+            name = _HONORIFIC.sub("", name).strip()
+            words = name.split()
+            plausible = words and len(words) <= _NAME_MAX_WORDS
+            if plausible and not any(c.isdigit() for c in name) and name not in names:
+                names.append(name)
+    return names
+
+
+def _split_attached_and(part: str) -> list[str]:
+    """Split "أحمد علي ومحمد حسن" in two; leave "محمد عبد الله وليد حسن" (one name) alone."""
+    words = part.split()
+    if len(words) == 4 and words[2].startswith("و") and len(words[2]) > 3:
+        return [" ".join(words[:2]), " ".join([words[2][1:], words[3]])]
+    return [part] if part else []
+
+
+class Authors:
+    """Authors by name, read from the database once for a batch (drop it after a rollback)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, Author] | None = None
+
+    def resolve(self, names: list[str]) -> list[Author]:
+        """The Author row of each name, created when new (its slug made unique)."""
+        if not names:
+            return []
+        if self._known is None:
+            self._known = {a.name: a for a in Author.objects.all()}
+        found = []
+        for name in names:
+            name = name[:160]
+            author = self._known.get(name)
+            if author is None:
+                author = self._known[name] = _new_author(name)
+            if author not in found:
+                found.append(author)
+        return found
+
+
+def _new_author(name: str) -> Author:
+    slug = base = unicode_slug(name, 150) or "author"
+    n = 1
+    while Author.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Author.objects.create(name=name, slug=slug)
+
+
 def resolve_agencies(names: list[str]) -> list[Agency]:
     """Find each named agency by its name or an alias, creating the ones not known yet."""
-    known: dict[str, Agency] = {}
-    for agency in Agency.objects.all():
-        for alias in agency.names():
-            known.setdefault(_key(alias), agency)
-    found: list[Agency] = []
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
-        agency = known.get(_key(name))
-        if agency is None:
-            slug = unicode_slug(name, 80)
-            agency, _created = Agency.objects.get_or_create(slug=slug, defaults={"name": name})
-            known[_key(name)] = agency
-        if agency not in found:
-            found.append(agency)
-    return found
+    return Agencies().resolve(names)
 
 
 def keep_revision(article: Article) -> ArticleRevision:
@@ -92,9 +181,20 @@ def save_extracted(
     content_hash: str = "",
     signature: bytes | None = None,
     duplicate_of: Article | None = None,
+    agencies: Agencies | None = None,
+    authors: Authors | None = None,
+    stored: Article | None = None,
+    looked_up: bool = False,
 ) -> Article:
-    """Store an extracted article, or update (keeping a revision) the one with its source id."""
-    article = first_or_none(Article.objects.filter(source_id=source_id)) if source_id else None
+    """Store an extracted article, or update (keeping a revision) the one with its source id.
+
+    A batch passes its `agencies` and `authors` caches, and, with `looked_up`, the article it
+    already found by source id (`stored`, None for a new one) so it is not queried again.
+    """
+    if looked_up:
+        article = stored
+    else:
+        article = first_or_none(Article.objects.filter(source_id=source_id)) if source_id else None
     is_new = article is None
     if article is None:
         article = Article(source_id=source_id, duplicate_of=duplicate_of)
@@ -135,11 +235,26 @@ def save_extracted(
     names = list(record.sources)
     if item is not None and item.agency:
         names.append(item.agency)
-    agencies = resolve_agencies(names)
-    if agency is not None and agency not in agencies:
-        agencies.append(agency)
+    found = (agencies or Agencies()).resolve(names)
+    if agency is not None and agency not in found:
+        found.append(agency)
+    writers = (authors or Authors()).resolve(byline_names(article.byline))
     if is_new:
-        article.agencies.add(*agencies)
+        # The link rows in one insert each, not `add` (a query for existing links and two
+        # signals per relation): the article's save above already marked it for search and
+        # the page cache, in this same transaction.
+        _link(Article.agencies.through, "agency_id", article, found)
+        _link(Article.authors.through, "author_id", article, writers)
     else:
-        article.agencies.set(agencies)
+        article.agencies.set(found)
+        article.authors.set(writers)
     return article
+
+
+def _link(through: Any, column: str, article: Article, targets: list[Any]) -> None:
+    """Insert the rows of a many-to-many relation from a new article to `targets`."""
+    if targets:
+        through.objects.bulk_create(
+            [through(article_id=article.pk, **{column: t.pk}) for t in targets],
+            ignore_conflicts=True,
+        )

@@ -149,7 +149,9 @@ def mark_dirty(article_id: int | None) -> None:
     """Note in the current transaction that an article's index entry must be refreshed."""
     if article_id is None:
         return
-    SearchDirty.objects.get_or_create(article_id=article_id)
+    # One INSERT ... ON CONFLICT DO NOTHING, not get_or_create's SELECT + savepoint + INSERT:
+    # ingest marks every article several times (its save, its links) in one transaction.
+    SearchDirty.objects.bulk_create([SearchDirty(article_id=article_id)], ignore_conflicts=True)
     if not getattr(_deferred, "depth", 0):
         transaction.on_commit(flush_dirty)
 

@@ -8,14 +8,17 @@ as a lock the algorithm never undoes.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import threading
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from khabar.newsroom import search_index
 from khabar.newsroom.models import Article, Entity, Story, unicode_slug
 from khabar.pipeline import entities_of
 from khabar.stories.grouping import GroupingConfig, StoryArticle, StoryIndex
@@ -26,6 +29,9 @@ RELATED_POOL = 50
 
 _lock = threading.RLock()
 _index: StoryIndex | None = None
+# (published timestamp, id) of every original article the index has seen, oldest first: the
+# "most recent news" pool of related articles, kept here so no query is needed per article.
+_recent: list[tuple[float, int]] = []
 
 
 def _text(article: Article) -> str:
@@ -51,6 +57,18 @@ def _new_story() -> str:
     return str(Story.objects.create(title=temp, slug=temp).pk)
 
 
+def _create_story(title: str) -> str:
+    """A story row for a story started by an article, titled with that article's headline
+    (a one-article story's most representative headline is its own)."""
+    temp = f"new-{uuid.uuid4().hex[:12]}"
+    # bulk_create, not create: no post_save signal, because the article saved in the same
+    # transaction already invalidates the page cache and marks search dirty.
+    story = Story.objects.bulk_create([Story(title=title[:200] or temp, slug=temp)])[0]
+    if title:
+        Story.objects.filter(pk=story.pk).update(slug=f"{unicode_slug(title, 150)}-{story.pk}")
+    return str(story.pk)
+
+
 def _load() -> StoryIndex:
     index = StoryIndex(GroupingConfig(), new_id=_new_story)
     since = timezone.now() - timedelta(days=index.config.window_days)
@@ -59,19 +77,24 @@ def _load() -> StoryIndex:
         .prefetch_related("blocks", "entities")
         .order_by("published_at", "pk")
     )
+    recent = []
     for article in rows.iterator(chunk_size=500):
         dup = str(article.duplicate_of_id) if article.duplicate_of_id else None
+        item = story_article(article)
         index.add(
-            story_article(article),
+            item,
             story_id=str(article.story_id),
             duplicate_of=dup if dup in index else None,
             locked=article.story_locked,
         )
+        if dup is None:
+            recent.append((item.published.timestamp(), article.pk))
     for story in Story.objects.prefetch_related("kept_apart"):
         for other in story.kept_apart.all():
             index.keep_apart(str(story.pk), str(other.pk))
         if story.title_locked:
             index.rename(str(story.pk), story.title)
+    _recent[:] = sorted(recent)
     return index
 
 
@@ -89,43 +112,77 @@ def forget_index() -> None:
     global _index
     with _lock:
         _index = None
+        _recent.clear()
 
 
 def tag_entities(
-    article: Article, found: list[tuple[str, str, tuple[str, ...]]] | None = None
+    article: Article,
+    found: list[tuple[str, str, tuple[str, ...]]] | None = None,
+    *,
+    known: dict[tuple[str, str], Entity] | None = None,
 ) -> list[Entity]:
     """Tag an article with the people, places and organizations it names (recognised here
-    unless the ingest workers already did)."""
+    unless the ingest workers already did). `known` caches entities by (kind, slug) across a
+    batch; drop it after a rollback."""
     if found is None:
         found = entities_of("\n".join([article.title, article.lead, _text(article)]))
     wanted = {(kind, unicode_slug(name)): (name, aliases) for kind, name, aliases in found}
-    Entity.objects.bulk_create(
-        [
-            Entity(kind=kind, slug=slug, name=name, aliases=list(aliases))
-            for (kind, slug), (name, aliases) in wanted.items()
-        ],
-        ignore_conflicts=True,  # the (kind, slug) ones already known stay as editors left them
-    )
-    slugs = {slug for _kind, slug in wanted}
-    known = {(e.kind, e.slug): e for e in Entity.objects.filter(slug__in=slugs)}
+    if not wanted:
+        return []
+    known = {} if known is None else known
+    missing = [key for key in wanted if key not in known]
+    if missing:
+        Entity.objects.bulk_create(
+            [
+                Entity(kind=k, slug=s, name=wanted[k, s][0], aliases=list(wanted[k, s][1]))
+                for k, s in missing
+            ],
+            ignore_conflicts=True,  # the (kind, slug) ones already known stay as editors left them
+        )
+        again = Entity.objects.filter(slug__in={s for _k, s in missing})
+        known.update({(e.kind, e.slug): e for e in again})
     tags = [known[key] for key in wanted if key in known]
-    article.entities.add(*tags)
+    # The through rows in one insert, not `entities.add` (a query for existing links and two
+    # signals): the article's own save already marked it for search and the page cache; marking
+    # it here again (one INSERT OR IGNORE) covers a call outside ingest.
+    through = Article.entities.through
+    through.objects.bulk_create(
+        [through(article_id=article.pk, entity_id=tag.pk) for tag in tags],
+        ignore_conflicts=True,
+    )
+    search_index.mark_dirty(article.pk)
     return tags
 
 
 def _title_story(story_id: int, index: StoryIndex) -> None:
-    story = Story.objects.get(pk=story_id)
-    if story.title_locked:
-        return
-    title = index.story(str(story_id)).title
-    if title and title != story.title:
-        story.title = title[:200]
-        story.slug = f"{unicode_slug(title, 150)}-{story.pk}"
-        story.save(update_fields=["title", "slug"])
+    retitle([story_id])
 
 
-def group(article: Article, item: StoryArticle | None = None) -> int | None:
-    """Put a stored article in its story (or a new one); return the story id."""
+def retitle(story_ids: Iterable[int]) -> int:
+    """Give stories the title the index chooses now (editors' titles stay); return how many
+    changed. Ingest calls it once per chunk for the stories its articles joined."""
+    wanted = set(story_ids)
+    if not wanted:
+        return 0
+    index = story_index()
+    changed = 0
+    with _lock, transaction.atomic():
+        for story in Story.objects.filter(pk__in=wanted, title_locked=False):
+            title = index.title(str(story.pk))
+            if title and title[:200] != story.title:
+                story.title = title[:200]
+                story.slug = f"{unicode_slug(title, 150)}-{story.pk}"
+                story.save(update_fields=["title", "slug"])  # signals: page cache, search
+                changed += 1
+    return changed
+
+
+def group(
+    article: Article, item: StoryArticle | None = None, *, joined: set[int] | None = None
+) -> int | None:
+    """Put a stored article in its story (or a new one) and store its related articles; return
+    the story id. With `joined`, an existing story's new title is left to `retitle(joined)`
+    (the caller's, once per batch) and the story's id is added to it."""
     if article.story_locked and article.story_id:
         return article.story_id
     index = story_index()
@@ -135,33 +192,58 @@ def group(article: Article, item: StoryArticle | None = None) -> int | None:
             return int(index.story_of(key))
         item = item or story_article(article)
         original = str(article.duplicate_of_id) if article.duplicate_of_id else None
+        assignment = None
         if original and original in index:
-            sid = index.add(item, story_id=index.story_of(original), duplicate_of=original)
+            sid: str | None = index.story_of(original)
         else:
-            sid = index.place(item).story_id or ""
-        Article.objects.filter(pk=article.pk).update(story_id=int(sid))
-        article.story_id = int(sid)
-        _title_story(int(sid), index)
-        article.related_ids = related_for(article, index)
-        Article.objects.filter(pk=article.pk).update(related_ids=article.related_ids)
+            original = None
+            assignment = index.assign(item)
+            sid = assignment.story_id
+        new = sid is None
+        if sid is None:
+            sid = _create_story(article.title)
+        # The database first: if a write fails, the transaction rolls back and the index has
+        # not changed. After `add`, a failure would leave the index ahead of the database.
+        index.add(item, sid, assignment=assignment, duplicate_of=original)
+        try:
+            article.story_id = int(sid)
+            if article.duplicate_of_id is None:
+                bisect.insort(_recent, (item.published.timestamp(), article.pk))
+            article.related_ids = related_for(article, index)
+            Article.objects.filter(pk=article.pk).update(
+                story_id=article.story_id, related_ids=article.related_ids
+            )
+            # A new story was titled with its only headline when created; a story joined
+            # may now be better named by another headline.
+            if not new and joined is None:
+                retitle([article.story_id])
+            elif not new and joined is not None:
+                joined.add(article.story_id)
+        except BaseException:
+            forget_index()  # reloaded from the database on next use, so nothing half-done stays
+            raise
     return article.story_id
 
 
 def related_for(article: Article, index: StoryIndex) -> list[int]:
-    """The related articles of an article: its story first, then similar recent ones."""
-    pool: list[Any] = list(
-        Article.objects.filter(story_id=article.story_id)
-        .exclude(pk=article.pk)
-        .values_list("pk", flat=True)[:RELATED_POOL]
-    )
-    pool += list(
-        Article.objects.filter(duplicate_of__isnull=True)
-        .exclude(pk=article.pk)
-        .order_by("-published_at")
-        .values_list("pk", flat=True)[:RELATED_POOL]
-    )
-    candidates = [str(pk) for pk in dict.fromkeys(pool) if str(pk) in index]
-    found = related(str(article.pk), candidates, RELATED, index=index)
+    """The related articles of an article: its story first, then similar recent ones.
+
+    The candidates are those the database query of earlier versions gave (the 50 newest
+    articles of the story, then the 50 newest originals; the newer id first on a tie), taken
+    from the index in memory instead of two queries per article.
+    """
+    me = article.pk
+    members = ((when, int(pk)) for when, pk in index.members(index.story_of(str(me))))
+    pool = [pk for _when, pk in heapq.nlargest(RELATED_POOL + 1, members) if pk != me]
+    pool = pool[:RELATED_POOL]
+    newest: list[int] = []
+    for _when, pk in reversed(_recent):
+        if pk != me:
+            newest.append(pk)
+            if len(newest) >= RELATED_POOL:
+                break
+    candidates = [str(pk) for pk in dict.fromkeys(pool + newest) if str(pk) in index]
+    found = related(str(me), candidates, RELATED, index=index)
     return [int(r.article_id) for r in found]
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 
-from khabar.newsroom.models import Article, Entity, Section, Story
+from khabar.newsroom.models import Article, Comment, Entity, Section, Story
 
 PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
 
@@ -28,7 +28,25 @@ def stories_with_counts() -> QuerySet[Story]:
 
 def trending_stories(limit: int = 8) -> list[Story]:
     """Stories ranked by recent activity: pinned first, then the latest article's time."""
-    return list(stories_with_counts().order_by("-pinned", "-last_at")[:limit])
+    # Ranking every story aggregates the whole article table (a quarter of a second at 20,000
+    # articles, on every page through the stories strip). The `limit` stories with the latest
+    # articles are the first `limit` distinct stories of the newest articles, read from the
+    # published_at index; only those and the pinned ones are counted.
+    recent: list[int] = []
+    newest = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, story__isnull=False)
+        .order_by("-published_at")
+        .values_list("story_id", flat=True)
+    )
+    start, chunk = 0, 20 * limit
+    while len(recent) < limit:
+        ids = list(newest[start : start + chunk])
+        recent += [i for i in dict.fromkeys(ids) if i not in recent]
+        if len(ids) < chunk:
+            break
+        start += chunk
+    candidates = Q(pk__in=recent[:limit]) | Q(pinned=True)
+    return list(stories_with_counts().filter(candidates).order_by("-pinned", "-last_at")[:limit])
 
 
 @dataclass
@@ -102,3 +120,12 @@ def story_entities(story: Story, limit: int = 8) -> dict[str, list[Entity]]:
         "people": list(ranked.filter(kind=Entity.Kind.PERSON)[:limit]),
         "places": list(ranked.filter(kind=Entity.Kind.PLACE)[:limit]),
     }
+
+
+def approved_comments(article: Article) -> list[Comment]:
+    """An article's approved comments, oldest first, in one query (the count is their length)."""
+    return list(
+        Comment.objects.filter(article=article, status=Comment.Status.APPROVED)
+        .only("name", "body", "created_at")
+        .order_by("created_at", "pk")
+    )

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from khabar.site import feeds, search, sitemaps, views
+from khabar.site import feeds, live, people, readcount, search, sitemaps, video, views
 
 app_name = "site"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("section/<str:slug>/", views.section, name="section"),
     path("story/<str:slug>/", views.story, name="story"),
     path("tag/<str:kind>/<str:slug>/", views.tag, name="tag"),
+    path("author/<str:slug>/", people.author, name="author"),
+    path("agency/<str:slug>/", people.agency, name="agency"),
+    # The most-read beacon (read.js); under /api/ because it is for scripts, not readers.
+    path("api/read/<int:pk>/", readcount.beacon, name="read"),
+    path("videos/", video.videos, name="videos"),
+    path("live/", live.live_index, name="live-index"),
+    path("live/<str:slug>/", live.live_event, name="live"),
+    path("live/<str:slug>/events", live.live_stream, name="live-events"),
     path("article/<int:pk>/", views.article, name="article-short"),
     path("article/<int:pk>/<str:slug>/", views.article, name="article"),
     # Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, sections, stories and tags.

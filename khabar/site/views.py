@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from khabar.newsroom.models import Article, Block, Entity, Section
-from khabar.site import queries, structured
+from khabar.site import people, queries, readcount, structured, video
 
 PAGE_SIZE = 20
 
@@ -24,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest": latest,
         "stories": queries.trending_stories(8),
         "section_blocks": queries.section_blocks(4, exclude=shown),
+        "most_read": readcount.most_read(5),
     }
     return render(request, "site/home.html", context)
 
@@ -52,15 +53,18 @@ def article(request: HttpRequest, pk: int, slug: str | None = None) -> HttpRespo
     blocks = Prefetch("blocks", queryset=Block.objects.select_related("media"))
     item = get_object_or_404(
         Article.objects.published()
-        .select_related("section", "story", "hero")
-        .prefetch_related(blocks, "agencies", "entities"),
+        .select_related("section", "story", "hero", "video", "video__poster")
+        .prefetch_related(blocks, "agencies", "entities", "authors"),
         pk=pk,
     )
     if slug != item.slug:
         return redirect(item, permanent=True)
+    described = structured.news_article(request, item)
+    if item.video:
+        described["video"] = video.video_object(request, item)  # nested: one JSON-LD script
     context = {
         "article": item,
-        "json_ld": structured.as_script(structured.news_article(request, item)),
+        "json_ld": structured.as_script(described),
         "canonical": request.build_absolute_uri(item.get_absolute_url()),
         "og_image": structured.absolute(request, item.hero.src)
         if item.hero and item.hero.src
@@ -70,6 +74,9 @@ def article(request: HttpRequest, pk: int, slug: str | None = None) -> HttpRespo
         else 0,
         "related": queries.related_articles(item),
         "others": queries.other_headlines(item),
+        "byline_parts": people.byline_parts(item),
+        "source_parts": people.source_parts(item),
+        "comments": queries.approved_comments(item),
     }
     return render(request, "site/article.html", context)
 

@@ -50,10 +50,12 @@ __all__ = [
     "TrendingStory",
     "article_entities",
     "bcubed",
+    "stem_counts",
     "trending",
 ]
 
 STATE_VERSION = 1
+_VECTOR_CACHE = 2048  # article vectors kept for `vector()`; a few hundred KB
 _DAY = 86400.0
 
 
@@ -67,6 +69,13 @@ class StoryArticle:
     body: str
     published: datetime
     entities: tuple[str, ...] | None = None
+    # The MinHash fingerprint of title, lead and body when ingest already computed it (in its
+    # worker processes): the same words give the same fingerprint, so it is not done twice.
+    fingerprint: Fingerprint | None = field(default=None, compare=False, repr=False)
+    # `stem_counts(title, lead, body)` when ingest's worker processes already counted them.
+    stems: tuple[dict[str, int], dict[str, int], dict[str, int]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -246,6 +255,17 @@ def _stems(text: str) -> list[str]:
     return found
 
 
+def stem_counts(
+    title: str, lead: str, body: str
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Return how often each stem occurs in the headline, the lead and the body (first seen
+    first): the part of an article's analysis that needs no index, so workers can do it."""
+    title_counts, lead_counts, body_counts = (
+        dict(Counter(_stems(text) if text else ())) for text in (title, lead, body)
+    )
+    return title_counts, lead_counts, body_counts
+
+
 def article_entities(article: StoryArticle) -> tuple[str, ...]:
     """Return the entities of the article's headline, lead and body as "kind:name", each once."""
     if article.entities is not None:
@@ -338,6 +358,7 @@ class StoryIndex:
         self._new_id = new_id or self._next_id
         self._lock = threading.RLock()
         self._reweighed_at = 0
+        self._vectors: dict[str, tuple[array[float], dict[int, float]]] = {}
 
     def __len__(self) -> int:
         """Return the number of articles indexed."""
@@ -498,6 +519,32 @@ class StoryIndex:
         """Return the id of the story an article is in."""
         return self._articles[article_id].story
 
+    def title(self, story_id: str) -> str | None:
+        """Return a story's title (the editor's, or its most representative headline), the
+        same as `story(story_id).title` without building the whole snapshot; None if unknown."""
+        with self._lock:
+            story = self._stories.get(story_id)
+            if story is None:
+                return None
+            if story.title:
+                return story.title
+            members = [self._articles[m] for m in story.members]
+            if not members:
+                return None
+            originals = sorted(
+                (a for a in members if a.duplicate_of is None), key=lambda a: a.published
+            )
+            return self._representative(story, originals or members)
+
+    def members(self, story_id: str) -> list[tuple[float, str]]:
+        """Return (publication timestamp, id) of a story's articles, copies included (empty if
+        the story is unknown): what a caller needs to pick the newest without a snapshot."""
+        with self._lock:
+            story = self._stories.get(story_id)
+            if story is None:
+                return []
+            return [(self._articles[m].published, m) for m in story.members]
+
     def story(self, story_id: str) -> Story:
         """Return a snapshot of a story."""
         with self._lock:
@@ -519,11 +566,21 @@ class StoryIndex:
         return trending(self.stories(since=now - timedelta(days=3)), now, limit=limit)
 
     def vector(self, article: StoryArticle | str) -> dict[int, float]:
-        """Return an article's unit vector: the stored one if it is indexed (or its id is given)."""
+        """Return an article's unit vector: the stored one if it is indexed (or its id is given).
+        The dict may be shared with later calls: read it, do not change it."""
         article_id = article if isinstance(article, str) else article.id
         record = self._articles.get(article_id)
         if record is not None:
-            return record.vector()
+            # Related articles score the same recent articles again and again: keep their
+            # dicts, valid while the record keeps its weights (reweigh() makes new ones).
+            cached = self._vectors.get(article_id)
+            if cached is not None and cached[0] is record.weights:
+                return cached[1]
+            vector = record.vector()
+            if len(self._vectors) >= _VECTOR_CACHE:
+                del self._vectors[next(iter(self._vectors))]
+            self._vectors[article_id] = (record.weights, vector)
+            return vector
         if isinstance(article, str):
             raise KeyError(f"article {article!r} is not indexed; pass the StoryArticle instead")
         return self._analyze(article).vector
@@ -653,12 +710,10 @@ class StoryIndex:
     def _analyze(self, article: StoryArticle) -> _Analysis:
         config = self.config
         counts: dict[str, float] = {}
-        for text, weight in (
-            (article.title, config.title_weight),
-            (article.lead, config.lead_weight),
-            (article.body, config.body_weight),
-        ):
-            for stem, count in Counter(_stems(text) if text else ()).items():
+        parts = article.stems or stem_counts(article.title, article.lead, article.body)
+        weights = (config.title_weight, config.lead_weight, config.body_weight)
+        for part, weight in zip(parts, weights, strict=True):
+            for stem, count in part.items():
                 counts[stem] = counts.get(stem, 0.0) + weight * (1.0 + math.log(count))
         entities = article_entities(article)
         for entity in entities:
@@ -669,10 +724,22 @@ class StoryIndex:
         text = "\n".join(p for p in (article.title, article.lead, article.body) if p)
         found = _countries(article) if config.country_penalty > 0 else frozenset()
         vector, tfs = self._weigh(counts)
-        copyable = (
-            self._dedup.fingerprint(text) if self._dedup is not None and text.strip() else None
-        )
+        copyable = None
+        if self._dedup is not None and text.strip():
+            copyable = self._given_fingerprint(article) or self._dedup.fingerprint(text)
         return _Analysis(vector, tfs, tuple(entities), text, found, copyable)
+
+    def _given_fingerprint(self, article: StoryArticle) -> Fingerprint | None:
+        """Return the article's precomputed fingerprint if made with this index's settings."""
+        found, dedup = article.fingerprint, self._dedup
+        if found is None or dedup is None:
+            return None
+        same = (
+            found.k == dedup.k
+            and found.drop_function_words == dedup.drop_function_words
+            and len(found.signature.hashvalues) == dedup.num_perm
+        )
+        return found if same else None
 
     def _weigh(self, counts: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
         """Return the unit TF-IDF vector of the heaviest terms, and their term frequencies."""

@@ -66,7 +66,7 @@ def test_article_page_is_laid_out_like_a_news_article(client: Client, demo: None
     assert source and source[0].startswith("المصدر")
     for agency in article.agencies.all():
         assert agency.name in source[0] or article.source_line
-    assert text(doc, "#comments-title") == ["التعليقات"]
+    assert text(doc, "#comments-title")[0].startswith("التعليقات")
     assert len(doc.cssselect(".others li")) >= 5
     assert article.title not in text(doc, ".others li")
 

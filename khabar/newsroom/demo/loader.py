@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from khabar.newsroom.demo.images import ensure_placeholder
+from khabar.newsroom.demo.live import load_live_demo
+from khabar.newsroom.demo.people import load_people
+from khabar.newsroom.demo.videos import load_videos
 from khabar.newsroom.models import (
     Agency,
     Article,
@@ -24,6 +27,7 @@ from khabar.newsroom.models import (
     Story,
     unicode_slug,
 )
+from khabar.site.images import ensure_renditions
 
 CONTENT = Path(__file__).with_name("content.json")
 Progress = Callable[[int, int, str], None]
@@ -38,6 +42,7 @@ class DemoResult:
     agencies: int = 0
     articles_created: int = 0
     articles_updated: int = 0
+    videos: int = 0
 
 
 def read_content(path: Path = CONTENT) -> dict[str, Any]:
@@ -69,6 +74,7 @@ def _load_hero(item: dict[str, Any], article: Article) -> Media | None:
     media.alt = image.get("alt", "")
     media.width, media.height = width, height
     media.save()
+    ensure_renditions(media)
     return media
 
 
@@ -157,4 +163,8 @@ def load_demo(
                 result.articles_updated += 1
         if progress:
             progress(i, len(articles), item["slug"])
+    with transaction.atomic():
+        result.videos = sum(load_videos(now))  # video articles, counted apart from content.json
+    load_live_demo(now)
+    load_people(now)
     return result

@@ -1,23 +1,52 @@
-"""Template filters for Arabic news: counts with plural agreement, dates as sites write them."""
+"""Template filters for Arabic news: counts with plural agreement, dates as sites write them.
+
+Every number these filters write follows the KHABAR_DIGITS setting (western 0-9 or Arabic-Indic
+٠-٩); `digits` does the same for any other number a template shows.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from khabar.arabic.dates import format_date
+from khabar.arabic.numbers import Digits, localize_digits
 
 register = template.Library()
+
+
+def site_digits() -> Digits:
+    """The digits the site writes: settings.KHABAR_DIGITS, read per call so overrides apply."""
+    return "arabic" if getattr(settings, "KHABAR_DIGITS", "western") == "arabic" else "western"
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter(is_safe=True)
+def digits(value: object) -> str:
+    """Any number (page numbers, totals, years) written in the site's digits: 12 or ١٢."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if site_digits() == "arabic" and isinstance(value, float | Decimal):
+        # A number the site computed has a point, which Arabic-Indic digits write as ٫.
+        text = text.replace(".", "\u066b")
+    return localize_digits(text, site_digits())
 
 
 @register.filter
 def news_count(n: int | None) -> str:
     """A count of articles with Arabic plural agreement: خبر واحد، خبران، 3 أخبار، 22 خبرًا."""
     count = int(n or 0)
-    return ngettext("%(count)d article", "%(count)d articles", count) % {"count": count}
+    text = ngettext("%(count)d article", "%(count)d articles", count) % {"count": count}
+    return localize_digits(text, site_digits())
 
 
 @register.filter
@@ -25,8 +54,7 @@ def news_date(value: datetime | None, with_year: bool = True) -> str:
     """A date as the seed writes it: 3 يونيو/حزيران 2013."""
     if value is None:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return format_date(local.date(), year=with_year)
+    return format_date(_local(value).date(), year=with_year, digits=site_digits())
 
 
 @register.filter
@@ -34,8 +62,8 @@ def news_time(value: datetime | None) -> str:
     """The date and the time of day: 3 يونيو/حزيران 2013 | 10:30."""
     if value is None:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{format_date(local.date())} | {local:%H:%M}"
+    local = _local(value)
+    return localize_digits(f"{format_date(local.date())} | {local:%H:%M}", site_digits())
 
 
 @register.filter
@@ -50,10 +78,12 @@ def ago(value: datetime | None) -> str:
     if minutes < 1:
         return gettext("just now")
     if minutes < 60:
-        return ngettext("%(count)d minute ago", "%(count)d minutes ago", minutes) % {
+        text = ngettext("%(count)d minute ago", "%(count)d minutes ago", minutes) % {
             "count": minutes
         }
+        return localize_digits(text, site_digits())
     hours = minutes // 60
     if hours < 24:
-        return ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
+        text = ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
+        return localize_digits(text, site_digits())
     return news_date(value)

@@ -1,0 +1,53 @@
+"""Template filters for pictures and videos: responsive <img> data, posters, durations."""
+
+from __future__ import annotations
+
+from django import template
+
+from khabar.newsroom.models import Media, Video
+from khabar.site import images, video
+from khabar.site.templatetags.khabar import site_digits
+
+register = template.Library()
+
+LANGUAGE_LABELS = {"ar": "العربية", "en": "English", "fr": "Français"}
+
+
+@register.filter
+def picture(media: Media | None, size: str = "card") -> images.Picture | None:
+    """`{% with pic=media|picture:"hero" %}`: src, srcset, sizes, width, height and alt."""
+    if media is None or not media.src:
+        return None
+    return images.picture(media, size)
+
+
+@register.filter
+def poster(media: Media | None) -> str:
+    """The address for a <video poster> attribute, a rendition when there is one."""
+    if media is None:
+        return ""
+    return images.poster_url(media)
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """A video's length as players write it, m:ss in the site's digits: 3:25 or ٣:٢٥."""
+    return video.clock(seconds, site_digits())
+
+
+@register.filter
+def iso_duration(seconds: int | None) -> str:
+    """A video's length in ISO 8601 for <time datetime>: PT3M25S."""
+    return video.iso_duration(seconds)
+
+
+@register.filter
+def source_type(item: Video) -> str:
+    """The MIME type of a video's <source>."""
+    return video.source_type(item)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A captions track's label in its own language; the code itself when it is not known."""
+    return LANGUAGE_LABELS.get((code or "").split("-")[0].lower(), code)

@@ -1,0 +1,83 @@
+"""A wire item canceled by its agency takes the stored article off the site and out of search."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from khabar.newsroom import search_index
+from khabar.newsroom.ingest import Ingestor
+from khabar.newsroom.models import Article, IngestLog
+
+pytestmark = pytest.mark.django_db
+WIRES = Path(__file__).resolve().parents[1] / "fixtures" / "wires"
+NEWSML = (WIRES / "newsmlg2_item.xml").read_text(encoding="utf-8")
+
+
+def newsml(tmp_path: Path, name: str, *, status: str, version: int) -> str:
+    """The NewsML-G2 fixture with another pubStatus and version."""
+    text = NEWSML.replace('<pubStatus qcode="stat:usable"/>', f'<pubStatus qcode="{status}"/>')
+    text = text.replace('version="2"', f'version="{version}"', 1)
+    assert f'qcode="{status}"' in text and f'version="{version}"' in text
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def ninjs(tmp_path: Path, name: str, **changes: object) -> str:
+    """The NINJS v1 fixture with some fields changed."""
+    item = json.loads((WIRES / "ninjs_v1.json").read_text(encoding="utf-8"))
+    item.update(changes)
+    path = tmp_path / name
+    path.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_newsml_canceled_item_archives_the_article_and_leaves_search(tmp_path: Path) -> None:
+    assert Ingestor().run([newsml(tmp_path, "v2.xml", status="stat:usable", version=2)]).new == 1
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.pk in search_index.indexed_ids()
+
+    summary = Ingestor().run([newsml(tmp_path, "v3.xml", status="stat:canceled", version=3)])
+
+    assert (summary.updated, summary.new, summary.failed) == (1, 0, [])
+    article.refresh_from_db()
+    assert article.status == Article.Status.ARCHIVED
+    assert article.version == 3
+    assert article.pk not in search_index.indexed_ids()
+    line = IngestLog.objects.filter(article=article).latest("pk")
+    assert line.outcome == "updated"
+    assert "withdrawn" in line.message and "canceled" in line.message
+    assert Article.objects.count() == 1
+
+
+def test_ninjs_withdrawn_and_canceled_statuses_archive(tmp_path: Path) -> None:
+    Ingestor().run([ninjs(tmp_path, "v1.json")])
+    article = Article.objects.get()
+    summary = Ingestor().run([ninjs(tmp_path, "v2.json", version="2", pubstatus="withdrawn")])
+    assert summary.updated == 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.ARCHIVED
+    assert "withdrawn" in IngestLog.objects.latest("pk").message
+
+    # Canceled again: nothing left to do, and the archived article is not brought back.
+    again = Ingestor().run([ninjs(tmp_path, "v3.json", version="3", pubstatus="canceled")])
+    assert (again.unchanged, again.updated) == (1, 0)
+    article.refresh_from_db()
+    assert article.status == Article.Status.ARCHIVED
+
+
+def test_usable_item_is_not_withdrawn(tmp_path: Path) -> None:
+    Ingestor().run([ninjs(tmp_path, "v1.json")])
+    Ingestor().run([ninjs(tmp_path, "v2.json", version="2", pubstatus="usable")])
+    assert Article.objects.get().status == Article.Status.PUBLISHED
+
+
+def test_canceled_item_never_stored_is_not_stored(tmp_path: Path) -> None:
+    summary = Ingestor().run([newsml(tmp_path, "c.xml", status="stat:canceled", version=2)])
+    assert (summary.new, summary.unchanged, summary.failed) == (0, 1, [])
+    assert not Article.objects.exists()
+    assert "not stored" in IngestLog.objects.get().message
