@@ -1,8 +1,8 @@
 """What every reader page shows around its content: the site's chrome.
 
 The chrome is on every page, so it stays cheap: one query for the menu (sections and follow-us
-channels together), one for the stories strip and one for the live link; three in all, the most
-tests/site/test_chrome.py allows.
+channels together), two for the stories strip and one for the live link, computed once per
+page-cache generation in each process (see khabar.site.pagecache.per_generation).
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, CharField, F, Q, Value
+from django.db.models import BooleanField, CharField, F, Value
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from khabar.arabic.dates import format_date, weekday_name
-from khabar.newsroom.models import Article, LiveEvent, Section, Story
+from khabar.newsroom.models import LiveEvent, Section, Story
+from khabar.site import pagecache
 
 
 @dataclass(frozen=True)
@@ -77,28 +78,11 @@ def site_menu() -> Menu:
     return menu
 
 
-# How many of the newest articles the stories strip looks at: enough to span many stories on a
-# busy site, few enough to read from the listing index in a fraction of a millisecond.
-STRIP_WINDOW = 50
-
-
 def strip_stories(limit: int = 6) -> list[Story]:
-    """The stories strip in one query: pinned stories, then those with the newest articles.
+    """The stories strip: pinned stories, then those with the newest articles, with counts."""
+    from khabar.site.queries import trending_stories
 
-    Ranking every story by its latest article aggregates the whole article table, so only the
-    stories of the newest STRIP_WINDOW × limit published articles (and the pinned ones) are
-    ranked. A site whose newest articles all belong to fewer stories shows just those.
-    """
-    from khabar.site.queries import stories_with_counts
-
-    newest = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, story__isnull=False)
-        .order_by("-published_at")
-        .values("story_id")[: STRIP_WINDOW * limit]
-    )
-    candidates = Q(pk__in=newest) | Q(pinned=True)
-    ranked = stories_with_counts().filter(candidates).order_by("-pinned", "-last_at")
-    return list(ranked[:limit])
+    return trending_stories(limit)
 
 
 def site_feeds() -> list[Feed]:
@@ -129,7 +113,9 @@ def site_chrome(request: HttpRequest) -> dict[str, Any]:
     """Sections for the menu, the important sections, the follow-us channels, the stories strip."""
     if request.path.startswith("/admin/"):
         return {}
-    menu = site_menu()
+    # The menu, strip and live link change only when something is saved: computed once per
+    # generation of the page cache in each process, so a page missing the cache skips them.
+    menu, strip, live_now = pagecache.per_generation("chrome", _chrome_parts)
     return {
         "site_name": settings.SITE_NAME,
         "date_line": date_line(),
@@ -138,8 +124,13 @@ def site_chrome(request: HttpRequest) -> dict[str, Any]:
         "important_sections": [s for s in menu.sections if s.important],
         "channels": menu.channels,
         "site_feeds": site_feeds(),
-        "strip_stories": strip_stories(6),
+        "strip_stories": strip,
         "videos_url": optional_url("site:videos"),
-        # The header's red مباشر link goes to the newest event on air: one indexed query.
-        "live_now": LiveEvent.objects.filter(is_live=True).only("title", "slug").first(),
+        "live_now": live_now,
     }
+
+
+def _chrome_parts() -> tuple[Menu, list[Story], LiveEvent | None]:
+    # The header's red مباشر link goes to the newest event on air: one indexed query.
+    live = LiveEvent.objects.filter(is_live=True).only("title", "slug").first()
+    return site_menu(), strip_stories(6), live

@@ -429,11 +429,10 @@ def per_generation(name: str, compute: Callable[[], T]) -> T:
     For what every page shows around its content (menus, the stories strip): it changes only
     when something is saved, which starts a new generation, so a page missing the cache still
     need not ask the database for it. Like a page, it is kept at most KHABAR_PAGE_CACHE_TTL
-    seconds and never past the next scheduled publish. With the page cache off, it is computed
-    every time.
+    seconds and never past the next scheduled publish. KHABAR_PAGE_CACHE=0 turns off whole
+    pages only: this memo follows the same generation, so it is as fresh with the cache off.
     """
-    cache = page_cache()
-    return cache.memo(name, compute) if cache.enabled else compute()
+    return page_cache().memo(name, compute)
 
 
 def reset() -> None:

@@ -113,7 +113,7 @@ def test_footer_has_sections_channels_feeds_and_sitemaps(client: Client, site: N
     assert headings == ["الأقسام", "تابعنا", "الخلاصات وخريطة الموقع"]
 
 
-def test_chrome_costs_at_most_three_queries_however_big_the_site(site: None) -> None:
+def test_chrome_costs_a_few_queries_once_per_generation_however_big_the_site(site: None) -> None:
     request = RequestFactory().get("/")
     with CaptureQueriesContext(connection) as small:
         site_chrome(request)
@@ -129,8 +129,13 @@ def test_chrome_costs_at_most_three_queries_however_big_the_site(site: None) -> 
         )
     with CaptureQueriesContext(connection) as big:
         chrome = site_chrome(request)
-    assert len(small) <= 3, [q["sql"] for q in small.captured_queries]
+    # Menu, strip (two), live link, and the next scheduled publish that bounds the memo's life.
+    assert len(small) <= 5, [q["sql"] for q in small.captured_queries]
     assert len(big) == len(small)
+    # Until something is saved again, the chrome costs nothing.
+    with CaptureQueriesContext(connection) as warm:
+        assert site_chrome(request)["strip_stories"] == chrome["strip_stories"]
+    assert len(warm) == 0
     assert len(chrome["nav_sections"]) == 13 and len(chrome["channels"]) == 12
     assert len(chrome["strip_stories"]) == 6
 
@@ -189,7 +194,7 @@ def test_strip_ranks_pinned_first_then_the_newest_stories() -> None:
     Story.objects.create(title="بلا أخبار", slug="empty")
     with CaptureQueriesContext(connection) as queries:
         strip = strip_stories(6)
-    assert len(queries) == 1
+    assert len(queries) <= 2
     assert [(s.title, s.n_articles) for s in strip] == [
         ("قديمة مثبتة", 1),
         ("حديثة", 1),

@@ -395,12 +395,18 @@ def test_per_generation_computes_once_until_something_is_saved(article: Article)
     assert pagecache.per_generation("strip", compute) == 3
 
 
-def test_per_generation_computes_every_time_with_the_cache_off(settings: Any) -> None:
+def test_per_generation_follows_saves_with_the_page_cache_off(
+    settings: Any, article: Article
+) -> None:
     settings.KHABAR_PAGE_CACHE = False
     pagecache.reset()
     calls: list[int] = []
     for _ in range(2):
         pagecache.per_generation("strip", lambda: calls.append(1))
+    assert len(calls) == 1
+    article.title = "عنوان بعد التعديل"
+    article.save()
+    pagecache.per_generation("strip", lambda: calls.append(1))
     assert len(calls) == 2
 
 
