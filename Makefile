@@ -84,4 +84,4 @@ lock:
 	/tmp/khabar-lock/bin/pip freeze --exclude khabar > requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR)
