@@ -18,7 +18,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.utils.encoding import filepath_to_uri
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from khabar.errors import KhabarError
@@ -265,7 +266,15 @@ def srcset(media: Media, storage: Storage | None = None) -> str:
     """The srcset value for a Media: each rendition's address and width, narrowest first."""
     storage = storage or default_storage
     entries = sorted(_current(media), key=lambda r: r["width"])
-    return ", ".join(f"{storage.url(r['path'])} {r['width']}w" for r in entries)
+    return ", ".join(f"{_url(storage, r['path'])} {r['width']}w" for r in entries)
+
+
+def _url(storage: Storage, path: str) -> str:
+    # FileSystemStorage.url() goes through urljoin, a tenth of a millisecond per picture on a
+    # card-heavy page; a relative name under its base URL needs only the quoting.
+    if isinstance(storage, FileSystemStorage) and not path.startswith("/"):
+        return f"{storage.base_url}{filepath_to_uri(path)}"
+    return str(storage.url(path))
 
 
 def picture(media: Media, size: str = "card", storage: Storage | None = None) -> Picture:

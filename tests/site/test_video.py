@@ -186,7 +186,8 @@ def test_videos_page_queries_do_not_grow_with_the_page(
 ) -> None:
     for n in range(12):
         video_article(section, f"تقرير رقم {n}")
-    with django_assert_max_num_queries(6):
+    # 2 for the page, 5 for the chrome on its first request of a generation (test_chrome.py).
+    with django_assert_max_num_queries(7):
         assert client.get("/videos/").status_code == 200
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from khabar.newsroom.models import Media, Video
 from khabar.site import images, video
@@ -19,6 +21,31 @@ def picture(media: Media | None, size: str = "card") -> images.Picture | None:
     if media is None or not media.src:
         return None
     return images.picture(media, size)
+
+
+@register.simple_tag
+def img(
+    media: Media | None, size: str = "card", *, eager: bool = False, decorative: bool = False
+) -> SafeString | str:
+    """`{% img media "hero" eager=True %}`: a responsive <img>, or nothing without a picture.
+
+    A tag rather than an included template: a page of cards renders dozens of pictures, and an
+    include costs a template lookup and a context push for each.
+    """
+    pic = picture(media, size)
+    if pic is None:
+        return ""
+    srcset = format_html(' srcset="{}" sizes="{}"', pic.srcset, pic.sizes) if pic.srcset else ""
+    loading = ' loading="eager" fetchpriority="high"' if eager else ' loading="lazy"'
+    return format_html(
+        '<img src="{}"{} width="{}" height="{}" alt="{}"{} decoding="async">',
+        pic.src,
+        srcset,
+        pic.width,
+        pic.height,
+        "" if decorative else pic.alt,
+        mark_safe(loading),
+    )
 
 
 @register.filter
