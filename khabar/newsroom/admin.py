@@ -31,6 +31,7 @@ from khabar.newsroom.models import (
     Story,
     Video,
 )
+from khabar.newsroom.signals import content_changed
 from khabar.site.images import ImageError, make_renditions, needs_renditions
 from khabar.site.video import clock
 
@@ -259,12 +260,14 @@ class CommentAdmin(admin.ModelAdmin):
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         """Publish the selected comments."""
         n = queryset.update(status=Comment.Status.APPROVED)
+        content_changed.send(sender=Comment)
         self.message_user(request, _("عدد التعليقات التي نُشرت: %(n)d") % {"n": n})
 
     @admin.action(description=_("رفض التعليقات المحددة"))
     def reject(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         """Reject the selected comments: they stay stored but readers never see them."""
         n = queryset.update(status=Comment.Status.REJECTED)
+        content_changed.send(sender=Comment)
         self.message_user(request, _("عدد التعليقات المرفوضة: %(n)d") % {"n": n})
 
 
@@ -322,4 +325,5 @@ class LiveEventAdmin(admin.ModelAdmin):
     def end_coverage(self, request: HttpRequest, queryset: QuerySet[LiveEvent]) -> None:
         """Take the selected events off the air, noting when they ended."""
         n = queryset.filter(is_live=True).update(is_live=False, ended_at=timezone.now())
+        content_changed.send(sender=LiveEvent)
         self.message_user(request, _("أُنهيت %(n)d من التغطيات") % {"n": n})

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from khabar.newsroom import storyline
 from khabar.newsroom.models import Article, Story, unicode_slug
+from khabar.newsroom.signals import content_changed
 
 
 @transaction.atomic
@@ -16,6 +17,7 @@ def move(article: Article, story: Story) -> None:
     """Put an article in a story for good."""
     Article.objects.filter(pk=article.pk).update(story=story, story_locked=True)
     storyline.forget_index()
+    content_changed.send(sender=Article)
 
 
 @transaction.atomic
@@ -27,6 +29,7 @@ def merge(stories: list[Story]) -> Story:
     for story in absorbed:
         story.delete()
     storyline.forget_index()
+    content_changed.send(sender=Article)
     return kept
 
 
@@ -41,4 +44,5 @@ def split(articles: list[Article]) -> Story:
     story.kept_apart.add(*old)
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(story=story, story_locked=True)
     storyline.forget_index()
+    content_changed.send(sender=Article)
     return story

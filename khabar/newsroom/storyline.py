@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from khabar.newsroom import search_index
 from khabar.newsroom.models import Article, Entity, Story, unicode_slug
+from khabar.newsroom.signals import content_changed
 from khabar.pipeline import entities_of
 from khabar.stories.grouping import GroupingConfig, StoryArticle, StoryIndex
 from khabar.stories.related import related
@@ -258,4 +259,6 @@ def merge_pass() -> int:
             if not Article.objects.filter(story_id=absorb).exists():
                 Story.objects.filter(pk=absorb, pinned=False, title_locked=False).delete()
             _title_story(keep, index)
+    if applied:
+        content_changed.send(sender=Story)
     return len(applied)

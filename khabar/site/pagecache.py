@@ -605,6 +605,7 @@ def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from khabar.newsroom import models as news
+    from khabar.newsroom.signals import content_changed
     from khabar.site.models import Channel
 
     senders = [
@@ -626,6 +627,7 @@ def connect_signals() -> None:
     for model in [*senders, news.Comment]:
         post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache-del-{model.__name__}")
     post_save.connect(_comment_saved, sender=news.Comment, dispatch_uid="pagecache-save-Comment")
+    content_changed.connect(bump, dispatch_uid="pagecache-content-changed")
     for through in (
         news.Article.agencies.through,
         news.Article.entities.through,

@@ -426,3 +426,32 @@ def test_saves_in_one_transaction_bump_again_once_after_commit(
     during = own_generation.read_text()
     pending()[0]()
     assert own_generation.read_text() != during
+
+
+def test_bulk_changes_by_editors_invalidate(client: Client, article: Article) -> None:
+    """QuerySet.update() sends no post_save: the admin's bulk actions and story edits still do."""
+    from django.contrib.auth.models import User
+
+    from khabar.newsroom import editing
+
+    url = article.get_absolute_url()
+    pending = Comment.objects.create(article=article, name="قارئة", body="تعليق في الانتظار")
+    get(client, url)
+    assert get(client, url)["X-Khabar-Cache"] == "hit"
+    editor = Client()
+    editor.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
+    answer = editor.post(
+        "/admin/newsroom/comment/",
+        {"action": "approve", "_selected_action": [pending.pk]},
+    )
+    assert answer.status_code == 302
+    page = get(client, url)
+    assert page["X-Khabar-Cache"] == "miss"
+    assert "تعليق في الانتظار" in page.content.decode()
+
+    assert get(client, url)["X-Khabar-Cache"] == "hit"
+    elsewhere = Story.objects.create(title="ملف آخر", slug="other-story")
+    editing.move(article, elsewhere)
+    page = get(client, url)
+    assert page["X-Khabar-Cache"] == "miss"
+    assert "ملف آخر" in page.content.decode()
