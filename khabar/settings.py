@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: one thread per page under ASGI instead of a hop per middleware (see its docstring).
+    "khabar.site.pagecache.SyncPagesMiddleware",
 ]
 
 ROOT_URLCONF = "khabar.urls"
@@ -131,12 +133,19 @@ TEMPLATES = [
 ]
 
 
+# Seconds a worker keeps its database connection (0: a new one per request). `khabar serve
+# --production` sets 60: its workers run all pages on one thread each (khabar/asgi.py).
+_CONN_MAX_AGE = int(os.environ.get("KHABAR_DB_CONN_MAX_AGE", "0"))
+
+
 def _database() -> dict[str, object]:
     url = os.environ.get("KHABAR_DATABASE_URL")
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "khabar.sqlite3",
+            "CONN_MAX_AGE": _CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -155,6 +164,8 @@ def _database() -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": _CONN_MAX_AGE,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import BooleanField, CharField, F, Value
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from khabar.arabic.dates import format_date, weekday_name
-from khabar.newsroom.models import LiveEvent, Section, Story
+from khabar.newsroom.models import LiveEvent, Section, Story, page_url
 from khabar.site import pagecache
 
 
@@ -88,16 +88,16 @@ def strip_stories(limit: int = 6) -> list[Story]:
 def site_feeds() -> list[Feed]:
     """The site's own feeds, named for people and for machines."""
     return [
-        Feed("RSS", "خلاصة RSS", reverse("site:feed-rss"), "application/rss+xml"),
-        Feed("Atom", "خلاصة Atom", reverse("site:feed-atom"), "application/atom+xml"),
-        Feed("JSON", "خلاصة JSON Feed", reverse("site:feed-json"), "application/feed+json"),
+        Feed("RSS", "خلاصة RSS", page_url("site:feed-rss"), "application/rss+xml"),
+        Feed("Atom", "خلاصة Atom", page_url("site:feed-atom"), "application/atom+xml"),
+        Feed("JSON", "خلاصة JSON Feed", page_url("site:feed-json"), "application/feed+json"),
     ]
 
 
 def optional_url(name: str) -> str:
     """The address of a page another part of the site may not have yet; empty when it has not."""
     try:
-        return reverse(name)
+        return page_url(name)
     except NoReverseMatch:
         # The videos page arrives with its own issue; until then the header has no link to it.
         return ""

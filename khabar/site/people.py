@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
-from khabar.newsroom.models import Agency, Article, Author
+from khabar.newsroom.models import Agency, Article, Author, page_url
 from khabar.site import queries
 
 PAGE_SIZE = 20
@@ -37,7 +36,7 @@ def agency(request: HttpRequest, slug: str) -> HttpResponse:
 
 def agency_url(item: Agency) -> str:
     """The address of an agency's page (the model has no get_absolute_url of its own)."""
-    return reverse("site:agency", args=[item.slug])
+    return page_url("site:agency", item.slug)
 
 
 @dataclass(frozen=True)
@@ -88,12 +87,13 @@ def _joined(items: list[Segment], separator: str) -> list[Segment]:
     return out
 
 
-def byline_parts(article: Article) -> list[Segment]:
+def byline_parts(article: Article, authors: Sequence[Author] | None = None) -> list[Segment]:
     """The byline with each of the article's authors linked; empty when it has no authors.
 
     The byline's own words are kept ("كتبت: …"); an author the text does not name is added.
+    `authors` are the article's, when the caller has them already.
     """
-    authors = list(article.authors.all())
+    authors = list(article.authors.all() if authors is None else authors)
     if not authors:
         return []
     targets = [([a.name], a.get_absolute_url()) for a in authors]
@@ -105,9 +105,12 @@ def byline_parts(article: Article) -> list[Segment]:
     return parts or _joined(missing, "، ")
 
 
-def source_parts(article: Article) -> list[Segment]:
-    """The source line (المصدر: …) with each of the article's agencies linked to its page."""
-    agencies = list(article.agencies.all())
+def source_parts(article: Article, agencies: Sequence[Agency] | None = None) -> list[Segment]:
+    """The source line (المصدر: …) with each of the article's agencies linked to its page.
+
+    `agencies` are the article's, when the caller has them already.
+    """
+    agencies = list(article.agencies.all() if agencies is None else agencies)
     if article.source_line:
         return link_names(article.source_line, [(a.names(), agency_url(a)) for a in agencies])
     if not agencies:

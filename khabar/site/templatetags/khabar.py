@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from html import escape
 
 from django import template
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from khabar.arabic.dates import format_date
 from khabar.arabic.numbers import Digits, localize_digits
+from khabar.newsroom import models
 
 register = template.Library()
 
@@ -23,6 +25,12 @@ register = template.Library()
 def site_digits() -> Digits:
     """The digits the site writes: settings.KHABAR_DIGITS, read per call so overrides apply."""
     return "arabic" if getattr(settings, "KHABAR_DIGITS", "western") == "arabic" else "western"
+
+
+def escaped(value: object) -> str:
+    """conditional_escape() without its lazy-string wrapper, for tags that write many values."""
+    html = getattr(value, "__html__", None)
+    return str(html()) if html else escape(str(value))
 
 
 def _local(value: datetime) -> datetime:
@@ -87,3 +95,9 @@ def ago(value: datetime | None) -> str:
         text = ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
         return localize_digits(text, site_digits())
     return news_date(value)
+
+
+@register.simple_tag
+def page_url(name: str, *args: object) -> str:
+    """`{% page_url 'site:tag' t.kind t.slug %}`: what `{% url %}` writes, for links in loops."""
+    return models.page_url(name, *args)

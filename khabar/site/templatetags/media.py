@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from khabar.newsroom.models import Media, Video
 from khabar.site import images, video
+from khabar.site.templatetags.khabar import escaped as _e
 from khabar.site.templatetags.khabar import site_digits
 
 register = template.Library()
@@ -35,16 +35,12 @@ def img(
     pic = picture(media, size)
     if pic is None:
         return ""
-    srcset = format_html(' srcset="{}" sizes="{}"', pic.srcset, pic.sizes) if pic.srcset else ""
+    srcset = f' srcset="{_e(pic.srcset)}" sizes="{_e(pic.sizes)}"' if pic.srcset else ""
     loading = ' loading="eager" fetchpriority="high"' if eager else ' loading="lazy"'
-    return format_html(
-        '<img src="{}"{} width="{}" height="{}" alt="{}"{} decoding="async">',
-        pic.src,
-        srcset,
-        pic.width,
-        pic.height,
-        "" if decorative else pic.alt,
-        mark_safe(loading),
+    alt = "" if decorative else _e(pic.alt)
+    return mark_safe(
+        f'<img src="{_e(pic.src)}"{srcset} width="{_e(pic.width)}" height="{_e(pic.height)}"'
+        f' alt="{alt}"{loading} decoding="async">'
     )
 
 

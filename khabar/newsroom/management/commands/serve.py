@@ -59,6 +59,8 @@ class Command(BaseCommand):
         self.stdout.flush()
         # The workers are new processes: they read the same settings from the environment.
         os.environ["DJANGO_SETTINGS_MODULE"] = "khabar.settings"
+        # One long-lived thread per worker renders the pages (khabar/asgi.py): keep its connection.
+        os.environ.setdefault("KHABAR_DB_CONN_MAX_AGE", "60")
         uvicorn.run(
             "khabar.asgi:application",
             host=host,
