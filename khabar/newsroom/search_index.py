@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from khabar.newsroom.models import Article, Block, Entity, SearchDirty
-from khabar.search import Document
+from khabar.search import Document, IndexMismatchError
 from khabar.search.engine import BaseEngine
 
 BATCH = 500
@@ -119,7 +119,16 @@ def rebuild(progress: Callable[[int, int, str], None] | None = None) -> int:
     """Re-create the index from every stored article; return how many were indexed."""
     engine = get_engine()
     with transaction.atomic():
-        engine.setup()
+        try:
+            engine.setup()
+        except IndexMismatchError:
+            # Tables of an older PostgreSQL schema (or analyzer) cannot be updated in place;
+            # every article is indexed again below anyway, so start from empty ones.
+            drop = getattr(engine, "drop", None)
+            if drop is None:
+                raise
+            drop()
+            engine.setup()
     clear()
     ids = list(searchable().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
