@@ -109,6 +109,13 @@ def date_line() -> str:
     return f"{weekday_name(today)} {format_date(today, digits=settings.KHABAR_DIGITS)}"
 
 
+def page_canonical(request: HttpRequest) -> str:
+    """The page's own address for <link rel=canonical>: no tracking parameters, page 2+ kept."""
+    page = request.GET.get("page", "")
+    query = f"?page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    return request.build_absolute_uri(request.path) + query
+
+
 def site_chrome(request: HttpRequest) -> dict[str, Any]:
     """Sections for the menu, the important sections, the follow-us channels, the stories strip."""
     if request.path.startswith("/admin/"):
@@ -127,6 +134,7 @@ def site_chrome(request: HttpRequest) -> dict[str, Any]:
         "strip_stories": strip,
         "videos_url": optional_url("site:videos"),
         "live_now": live_now,
+        "page_canonical": page_canonical(request),
     }
 
 

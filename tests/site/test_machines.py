@@ -123,3 +123,24 @@ def test_json_ld_cannot_break_out_of_its_script(client: Client) -> None:
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
+
+
+def test_every_listing_page_names_one_canonical_address(client: Client, demo: None) -> None:
+
+    section = Section.objects.first()
+    article = Article.objects.published().first()
+    assert section is not None and article is not None
+    cases = {
+        "/": "http://testserver/",
+        f"{section.get_absolute_url()}?page=2&utm_source=x": (
+            f"http://testserver{section.get_absolute_url()}?page=2"
+        ),
+        f"{section.get_absolute_url()}?page=1": f"http://testserver{section.get_absolute_url()}",
+        article.get_absolute_url() + "?utm_medium=social": (
+            f"http://testserver{article.get_absolute_url()}"
+        ),
+    }
+    for url, expected in cases.items():
+        doc = lxml_html.fromstring(client.get(url).content)
+        assert doc.xpath("//link[@rel='canonical']/@href") == [expected], url
+        assert doc.xpath("//meta[@property='og:url']/@content") == [expected], url
