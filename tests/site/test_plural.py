@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from khabar.site.templatetags.khabar import news_count
+from khabar.site.templatetags.khabar import comment_count, news_count
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,19 @@ def test_english_falls_back_to_english_plural() -> None:
     with translation.override("en"):
         assert news_count(1) == "1 article"
         assert news_count(22) == "22 articles"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "لا تعليقات"),
+        (1, "تعليق واحد"),
+        (2, "تعليقان"),
+        (7, "7 تعليقات"),
+        (15, "15 تعليقًا"),
+        (200, "200 تعليق"),
+    ],
+)
+def test_comment_counts_agree_too(n: int, expected: str) -> None:
+    with translation.override("ar"):
+        assert comment_count(n) == expected

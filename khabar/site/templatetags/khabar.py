@@ -58,6 +58,14 @@ def news_count(n: int | None) -> str:
 
 
 @register.filter
+def comment_count(n: int | None) -> str:
+    """A count of comments with Arabic plural agreement: تعليق واحد، تعليقان، 3 تعليقات."""
+    count = int(n or 0)
+    text = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
+    return localize_digits(text, site_digits())
+
+
+@register.filter
 def news_date(value: datetime | None, with_year: bool = True) -> str:
     """A date as the seed writes it: 3 يونيو/حزيران 2013."""
     if value is None:
