@@ -19,11 +19,13 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.core.paginator import Paginator
 from django.db import close_old_connections
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.translation import ngettext
 
 from khabar.arabic.numbers import localize_digits
 from khabar.newsroom.models import LiveEntry, LiveEvent
@@ -48,30 +50,20 @@ QUEUE_SIZE = 200
 
 def live_index(request: HttpRequest) -> HttpResponse:
     """Live events first, then the most recent ended ones, with their entry counts."""
-    events = list(
+    events = (
         LiveEvent.objects.annotate(n_entries=Count("entries"))
         .select_related("story")
-        .order_by("-is_live", "-started_at")[:EVENTS_SHOWN]
+        .order_by("-is_live", "-started_at", "-id")
     )
-    for event in events:
+    page = Paginator(events, EVENTS_SHOWN).get_page(request.GET.get("page"))
+    for event in page:
         event.entries_label = entries_count(event.n_entries)  # type: ignore[attr-defined]
-    return render(request, "site/live.html", {"events": events, "event": None})
+    return render(request, "site/live.html", {"events": page, "page": page, "event": None})
 
 
 def entries_count(n: int) -> str:
     """A count of updates with Arabic plural agreement: تحديثان، 3 تحديثات، 11 تحديثًا."""
-    if n == 0:
-        text = "لا تحديثات"
-    elif n == 1:
-        text = "تحديث واحد"
-    elif n == 2:
-        text = "تحديثان"
-    elif 3 <= n % 100 <= 10:
-        text = f"{n} تحديثات"
-    elif n % 100 >= 11:
-        text = f"{n} تحديثًا"
-    else:
-        text = f"{n} تحديث"
+    text = ngettext("%(count)d update", "%(count)d updates", n) % {"count": n}
     return localize_digits(text, site_digits())
 
 

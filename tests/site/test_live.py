@@ -54,6 +54,20 @@ def parse(client: Client, url: str) -> lxml_html.HtmlElement:
     return lxml_html.fromstring(response.content.decode())
 
 
+def test_index_pages_through_older_events(client: Client) -> None:
+    start = timezone.now() - timedelta(days=60)
+    for i in range(live.EVENTS_SHOWN + 1):
+        LiveEvent.objects.create(
+            title=f"تغطية {i}", slug=f"ev-{i}", is_live=False, started_at=start + timedelta(days=i)
+        )
+    first = parse(client, "/live/")
+    assert len(first.cssselect(".liveblog-event")) == live.EVENTS_SHOWN
+    assert first.cssselect(".pagination a[rel=next]")
+    second = parse(client, "/live/?page=2")
+    links = [a.get("href") for a in second.cssselect(".liveblog-event .card-title a")]
+    assert links == ["/live/ev-0/"]
+
+
 def entry_ids(doc: lxml_html.HtmlElement, css: str = ".liveblog-entry") -> list[int]:
     return [int(e.get("data-entry")) for e in doc.cssselect(css)]
 

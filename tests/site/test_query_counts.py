@@ -71,7 +71,7 @@ EXPECTED: dict[str, int] = {
     "author": 3,
     "agency": 3,
     "videos": 2,
-    "live-index": 1,
+    "live-index": 2,  # the events and their count, for the pages
     "live": 3,
     "feed-rss": 2,
     "feed-atom": 2,
