@@ -77,6 +77,10 @@ class ReadBuffer:
         with self._lock:
             return self._hits
 
+    def discard(self) -> int:
+        """Drop the views waiting to be written (tests); return how many there were."""
+        return sum(self._take().values())
+
     def _take(self) -> Counter[Key]:
         with self._lock:
             counts, self._counts = self._counts, Counter()

@@ -4,8 +4,6 @@ desktop widths; and a keyboard user reaches the content through the skip link fi
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,16 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BLOCKING = {"serious", "critical"}
 # axe's own color-contrast rule passes over Arabic text: the width test it uses to skip icon
 # ligatures (a word drawn as one glyph) also fires on joined Arabic letters, so nearly every
@@ -53,18 +41,11 @@ WIDTHS = [390, 1366]
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """One headless chromium for the module; skips with the reason when a piece is missing."""
+def browser(browser):
+    """The shared chromium, once axe-core is there to load into it."""
     if not AXE.exists():
         pytest.skip(f"{AXE.relative_to(REPO)} is absent: run `make install` (needs npm)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed: apt-get install chromium (.ci/run does)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server thread uses the ORM
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield launched
-        launched.close()
+    return browser
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,17 +27,6 @@ REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "tests" / "_artifacts" / "screenshots"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 HLS_JS = REPO / "khabar" / "site" / "static" / "vendor" / "hls.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 # Run inside the site's data folder: the database and the demo live event (with its stream).
 SETUP = """
@@ -151,19 +139,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed: apt-get install chromium (.ci/run does)")
+def browser(browser):
+    """The shared chromium, once the site's copy of hls.js is there."""
     if not HLS_JS.exists():
         pytest.skip(f"{HLS_JS.relative_to(REPO)} is absent: run `make install` (needs npm)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the WSGI test's ORM calls and
-    # its live server thread are plain synchronous code all the same.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield launched
-        launched.close()
+    return browser
 
 
 def test_new_entry_appears_without_reload_and_the_stream_plays(site: Site, browser) -> None:

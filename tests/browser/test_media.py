@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,22 +10,6 @@ from khabar.newsroom.demo.loader import load_demo
 from khabar.newsroom.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "_artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed: apt-get install chromium (.ci/run does)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server thread uses the ORM
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -46,17 +28,6 @@ def served_media(settings, tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def shoot(page, name: str) -> None:
-    """Scroll through the page so lazy images load, then take a full-page screenshot."""
-    height = page.evaluate("document.body.scrollHeight")
-    for y in range(0, height, 700):
-        page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_timeout(30)
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(SHOTS / name), full_page=True)
-
-
 # sizes says the article column is the viewport less 32 px on a phone and 850 px on a desktop;
 # at a device pixel ratio of 1 the browser must pick the first rendition at least that wide.
 EXPECTED = {390: "-640.webp", 1366: "-960.webp"}
@@ -69,9 +40,8 @@ def hero_image(page) -> dict:
     )
 
 
-def test_hero_loads_a_rendition_and_video_article_plays(live_server, browser, served_media):
+def test_hero_loads_a_rendition_and_video_article_plays(live_server, browser, shoot, served_media):
     load_demo()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     article = Article.objects.filter(video__isnull=True, hero__isnull=False).first()
     with_video = Article.objects.filter(video__isnull=False).first()
     errors: list[str] = []

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from khabar.newsroom.demo.loader import load_demo
@@ -13,46 +9,10 @@ from khabar.newsroom.models import Story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "_artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-def shoot(page, name: str) -> None:
-    """Scroll through the page so lazy images load, then take a full-page screenshot."""
-    height = page.evaluate("document.body.scrollHeight")
-    for y in range(0, height, 700):
-        page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_timeout(30)
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(SHOTS / name), full_page=True)
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed: apt-get install chromium (.ci/run does)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server thread uses the ORM
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-def test_home_story_article_walk(live_server, browser, settings, tmp_path) -> None:
+def test_home_story_article_walk(live_server, browser, shoot, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     load_demo()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
     for width, name in [(1366, "desktop"), (390, "phone")]:
         page = browser.new_page(viewport={"width": width, "height": 900}, locale="ar")
@@ -94,13 +54,14 @@ def test_home_story_article_walk(live_server, browser, settings, tmp_path) -> No
     assert errors == []
 
 
-def test_every_page_type_opens_by_its_links(live_server, browser, settings, tmp_path) -> None:
+def test_every_page_type_opens_by_its_links(
+    live_server, browser, shoot, settings, tmp_path
+) -> None:
     """From an article, a reader reaches the section, tag, author, agency, videos and live pages."""
     from khabar.newsroom.models import Article
 
     settings.MEDIA_ROOT = tmp_path
     load_demo()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     published = Article.objects.published().exclude(section=None).order_by("-published_at")
     # Signed articles and wire copies are different articles: each link starts from one that has it.
     starts = {
