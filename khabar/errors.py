@@ -26,3 +26,7 @@ class NoArticleError(ExtractionError):
 
 class ConfigurationError(KhabarError):
     """A setting or environment variable has a value Khabar cannot use."""
+
+
+class ImageError(KhabarError):
+    """A picture could not be read or resized; the Media row is left as it was."""

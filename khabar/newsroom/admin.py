@@ -13,6 +13,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from khabar.errors import ImageError
 from khabar.newsroom import editing, storyline
 from khabar.newsroom.models import (
     Agency,
@@ -32,7 +33,7 @@ from khabar.newsroom.models import (
     Video,
 )
 from khabar.newsroom.signals import content_changed
-from khabar.site.images import ImageError, make_renditions, needs_renditions
+from khabar.site.images import make_renditions, needs_renditions
 from khabar.site.video import clock
 
 admin.site.site_header = _("غرفة أخبار خبر")

@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Protocol, TypeVar
 
 from khabar.search.analyzer import DEFAULT_ANALYZER, Analyzer
-from khabar.search.errors import QueryError
+from khabar.search.errors import QueryError, SearchError
 from khabar.search.expand import expand
 from khabar.search.models import Document, Filters, Hit, SearchResult, StoredDoc
 from khabar.search.query import Query, parse_query
@@ -85,6 +85,13 @@ class SearchEngine(Protocol):
 
     def optimize(self) -> None:
         """Compact the index after a bulk load or many changes."""
+
+
+def table_names(prefix: str, names: Iterable[str]) -> dict[str, str]:
+    """The engine's table names under `prefix`, which goes into SQL unquoted: checked here."""
+    if not prefix.replace("_", "").isalnum():
+        raise SearchError(f"table prefix {prefix!r} must be letters, digits and _")
+    return {name: f"{prefix}_{name}" for name in names}
 
 
 def _check_page(page: int, per_page: int) -> None:

@@ -41,8 +41,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from khabar.search.analyzer import DEFAULT_ANALYZER, Analyzer
-from khabar.search.engine import CANDIDATES, BaseEngine, Ranked, batched
-from khabar.search.errors import IndexMismatchError, SearchError
+from khabar.search.engine import CANDIDATES, BaseEngine, Ranked, batched, table_names
+from khabar.search.errors import IndexMismatchError
 from khabar.search.models import Document, Filters, StoredDoc, facet_key, utc
 from khabar.search.query import Clause, Query
 from khabar.search.ranking import (
@@ -216,13 +216,8 @@ class PostgresEngine(BaseEngine):
             head_candidates=head_candidates,
             expand_prefixes=expand_prefixes,
         )
-        if not prefix.replace("_", "").isalnum():
-            raise SearchError(f"table prefix {prefix!r} must be letters, digits and _")
         self.conn = conn
-        self.t = {
-            name: f"{prefix}_{name}"
-            for name in ("doc", "post", "text", "term", "delta", "stat", "meta")
-        }
+        self.t = table_names(prefix, ("doc", "post", "text", "term", "delta", "stat", "meta"))
 
     def _schema(self) -> list[str]:
         t = self.t

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from khabar.search.analyzer import DEFAULT_ANALYZER, Analyzer
-from khabar.search.engine import CANDIDATES, BaseEngine, Ranked, batched
-from khabar.search.errors import IndexMismatchError, SearchError
+from khabar.search.engine import CANDIDATES, BaseEngine, Ranked, batched, table_names
+from khabar.search.errors import IndexMismatchError
 from khabar.search.models import Document, Filters, StoredDoc, facet_key, utc
 from khabar.search.query import Clause, Query
 from khabar.search.ranking import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, SECONDS_PER_DAY
@@ -88,10 +88,8 @@ class SqliteEngine(BaseEngine):
             head_candidates=head_candidates,
             expand_prefixes=expand_prefixes,
         )
-        if not prefix.replace("_", "").isalnum():
-            raise SearchError(f"table prefix {prefix!r} must be letters, digits and _")
         self.conn = conn
-        self.t = {name: f"{prefix}_{name}" for name in ("fts", "doc", "text", "facet", "meta")}
+        self.t = table_names(prefix, ("fts", "doc", "text", "facet", "meta"))
         self.vocab = f"{prefix}_vocab"
 
     def _schema(self) -> list[str]:

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import BooleanField, CharField, F, Value
 from django.http import HttpRequest
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from khabar.arabic.dates import format_date, weekday_name
@@ -94,15 +93,6 @@ def site_feeds() -> list[Feed]:
     ]
 
 
-def optional_url(name: str) -> str:
-    """The address of a page another part of the site may not have yet; empty when it has not."""
-    try:
-        return page_url(name)
-    except NoReverseMatch:
-        # The videos page arrives with its own issue; until then the header has no link to it.
-        return ""
-
-
 def date_line() -> str:
     """Today as an Arabic news site heads its pages: الأحد 29 نوفمبر/تشرين الثاني 2026."""
     today = timezone.localdate()
@@ -132,7 +122,7 @@ def site_chrome(request: HttpRequest) -> dict[str, Any]:
         "channels": menu.channels,
         "site_feeds": site_feeds(),
         "strip_stories": strip,
-        "videos_url": optional_url("site:videos"),
+        "videos_url": page_url("site:videos"),
         "live_now": live_now,
         "page_canonical": page_canonical(request),
     }

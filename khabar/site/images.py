@@ -22,7 +22,7 @@ from django.core.files.storage import FileSystemStorage, Storage, default_storag
 from django.utils.encoding import filepath_to_uri
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from khabar.errors import KhabarError
+from khabar.errors import ImageError
 from khabar.newsroom.models import Media
 
 WIDTHS = (320, 640, 960, 1280)
@@ -42,10 +42,6 @@ SIZES = {
 DEFAULT_SIZE = (1200, 675)
 MEMO_BYTES = 16 * 1024 * 1024
 MAX_FILE_BYTES = 64 * 1024 * 1024
-
-
-class ImageError(KhabarError):
-    """A picture could not be read or resized; the Media row is left as it was."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -276,7 +276,7 @@ class EntryPoller:
             try:
                 self.last = await sync_to_async(latest_id)(self.event_id)
                 self.ready.set()
-            except Exception:
+            except DatabaseError:
                 logger.exception("live: reading where event %s stands failed", self.event_id)
                 await sync_to_async(close_old_connections)()
                 await asyncio.sleep(POLL_SECONDS)

@@ -13,18 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def served_media(settings, tmp_path, monkeypatch) -> Path:
-    """Serve /media/ from this test's MEDIA_ROOT.
-
-    khabar/urls.py gives Django's `serve` view the MEDIA_ROOT of the moment it is imported, so
-    without this a test that reads media over HTTP would see the first test's folder.
-    """
-    import khabar.urls
-
+def served_media(settings, tmp_path) -> Path:
+    """Pictures and videos of this test, stored and served from its own MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path
-    for pattern in khabar.urls.urlpatterns:
-        if "document_root" in getattr(pattern, "default_args", {}):
-            monkeypatch.setitem(pattern.default_args, "document_root", str(tmp_path))
     return tmp_path
 
 

@@ -324,3 +324,14 @@ def test_index_built_by_another_analyzer_is_refused(make_engine: EngineFactory) 
 def _prefix(engine: BaseEngine) -> str:
     table: str = engine.t["doc"]  # type: ignore[attr-defined]
     return re.sub(r"_doc$", "", table)
+
+
+@pytest.mark.parametrize("prefix", ["news; DROP TABLE x", "a-b", ""])
+def test_a_table_prefix_that_is_not_a_plain_name_is_refused(prefix: str) -> None:
+    import sqlite3
+
+    from khabar.search import SqliteEngine
+    from khabar.search.errors import SearchError
+
+    with pytest.raises(SearchError, match="table prefix"):
+        SqliteEngine(sqlite3.connect(":memory:"), prefix=prefix)

@@ -14,9 +14,10 @@ from django.test import Client
 from lxml import html as lxml_html
 from PIL import Image
 
+from khabar.errors import ImageError
 from khabar.newsroom.models import Article, Media, Section
 from khabar.site import images
-from khabar.site.images import ImageError, make_renditions, needs_renditions, target_widths
+from khabar.site.images import make_renditions, needs_renditions, target_widths
 
 pytestmark = pytest.mark.django_db
 

@@ -35,22 +35,6 @@ def media_root(settings, tmp_path) -> Path:
 
 
 @pytest.fixture
-def served_media(settings, tmp_path, monkeypatch) -> Path:
-    """Serve /media/ from this test's MEDIA_ROOT.
-
-    khabar/urls.py gives Django's `serve` view the MEDIA_ROOT of the moment it is imported, so
-    without this a test that reads media over HTTP would see the first test's folder.
-    """
-    import khabar.urls
-
-    settings.MEDIA_ROOT = tmp_path
-    for pattern in khabar.urls.urlpatterns:
-        if "document_root" in getattr(pattern, "default_args", {}):
-            monkeypatch.setitem(pattern.default_args, "document_root", str(tmp_path))
-    return tmp_path
-
-
-@pytest.fixture
 def section() -> Section:
     return Section.objects.create(name="علوم", slug="tech")
 
@@ -100,7 +84,7 @@ def test_clock_and_iso_duration() -> None:
 
 
 def test_video_article_has_player_captions_poster_and_video_object(
-    client: Client, section: Section, served_media: Path
+    client: Client, section: Section, media_root: Path
 ) -> None:
     article = video_article(section)
     clip = article.video

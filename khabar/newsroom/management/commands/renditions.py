@@ -1,4 +1,9 @@
-"""khabar renditions: make the WebP sizes of every stored picture that lacks them."""
+"""khabar renditions: make the WebP sizes of every stored picture that lacks them.
+
+Sizes are 320/640/960/1280 px, never wider than the picture. Pictures with only an external
+address are skipped; a picture that cannot be read is reported, left as is, and the command
+exits 1 after the others are done.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from khabar.errors import ImageError
 from khabar.newsroom.management.progress import ProgressBar
 from khabar.newsroom.models import Media
-from khabar.site.images import ImageError, make_renditions, needs_renditions
+from khabar.site.images import make_renditions, needs_renditions
 
 
 class Command(BaseCommand):
-    help = (
-        "Make the responsive WebP sizes (320/640/960/1280 px) of every uploaded picture that "
-        "lacks them or whose picture changed (--all: remake every one). Pictures with only an "
-        "external address are skipped. A picture that cannot be read is reported and left as is."
-    )
+    help = "Make the WebP sizes (srcset) of uploaded pictures that lack them (--all: every one)"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="remake renditions of every picture")
