@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -259,11 +260,11 @@ class Video(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def published(self) -> ArticleQuerySet:
+    def published(self, now: datetime | None = None) -> ArticleQuerySet:
         """Articles readers may see: published, not a copy of another, not in the future."""
         return self.filter(
             status=Article.Status.PUBLISHED,
-            published_at__lte=timezone.now(),
+            published_at__lte=now or timezone.now(),
             duplicate_of__isnull=True,
         )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from khabar.newsroom.models import Agency, Article, Author, page_url
 from khabar.site import queries
@@ -19,7 +20,7 @@ PAGE_SIZE = 20
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     """An author's page: name, short bio and their articles, newest first, paginated."""
     person = get_object_or_404(Author, slug=slug)
-    articles = queries.published().filter(authors=person)
+    articles = queries.AUTHOR_CARDS(person.pk, timezone.now())
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "site/author.html", {"author": person, "page": page})
 
@@ -27,7 +28,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
 def agency(request: HttpRequest, slug: str) -> HttpResponse:
     """An agency's page: name, its website and the articles sourced from it, paginated."""
     source = get_object_or_404(Agency, slug=slug)
-    articles = queries.published().filter(agencies=source)
+    articles = queries.AGENCY_CARDS(source.pk, timezone.now())
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     aliases = [a for a in source.aliases or [] if str(a).strip() and a != source.name]
     context = {"agency": source, "aliases": aliases, "page": page}

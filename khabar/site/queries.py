@@ -6,15 +6,100 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
 
-from khabar.newsroom.models import Article, Comment, Entity, Section, Story
+from khabar.newsroom.models import (
+    Agency,
+    Article,
+    Author,
+    Block,
+    Comment,
+    Entity,
+    Section,
+    Story,
+)
+from khabar.site.prepared import Prepared, PreparedPages
 
 PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
 
 
-def published() -> QuerySet[Article]:
+def published(now: datetime | None = None) -> QuerySet[Article]:
     """Published articles with what a card needs."""
-    return Article.objects.published().for_listing()
+    return Article.objects.published(now).for_listing()
+
+
+# The article page's queries, compiled once (khabar.site.prepared): compiling them cost more than
+# running them.
+_ARTICLE = Prepared(
+    lambda pk, now: (
+        Article.objects.published(now)
+        .select_related("section", "story", "hero", "video", "video__poster")
+        .filter(pk=pk)
+    )
+)
+_BLOCKS = Prepared(
+    lambda pk: Block.objects.filter(article_id=pk).select_related("media").order_by("position")
+)
+_AUTHORS = Prepared(lambda pk: Author.objects.filter(articles__id=pk))
+_AGENCIES = Prepared(lambda pk: Agency.objects.filter(articles__id=pk))
+_TAGS = Prepared(lambda pk: Entity.objects.filter(articles__id=pk))
+_STORY_COUNT = Prepared(
+    lambda story: (
+        Article.objects.filter(story_id=story, status=Article.Status.PUBLISHED)
+        .order_by()
+        .values("story_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+)
+_CARDS = Prepared(lambda ids, now: published(now).filter(pk__in=ids))
+_LATEST = Prepared(lambda now, limit: published(now)[:limit])
+
+# Paginated card lists, for Django's Paginator: `SECTION_CARDS(section.pk, now)`.
+SECTION_CARDS = PreparedPages(lambda pk, now: published(now).filter(section_id=pk), "status")
+STORY_CARDS = PreparedPages(lambda pk, now: published(now).filter(story_id=pk), "status")
+TAG_CARDS = PreparedPages(lambda pk, now: published(now).filter(entities=pk), "status")
+AUTHOR_CARDS = PreparedPages(lambda pk, now: published(now).filter(authors=pk), "status")
+AGENCY_CARDS = PreparedPages(lambda pk, now: published(now).filter(agencies=pk), "status")
+
+
+@dataclass
+class ArticlePage:
+    """An article and everything its page shows beside the card lists."""
+
+    article: Article
+    blocks: list[Block]
+    authors: list[Author]
+    agencies: list[Agency]
+    tags: list[Entity]
+    story_count: int
+
+
+def article_page(pk: int) -> ArticlePage | None:
+    """A published article with its blocks, authors, agencies, tags and story size."""
+    found = _ARTICLE(pk, timezone.now())
+    if not found:
+        return None
+    item = found[0]
+    counted = _STORY_COUNT(item.story_id) if item.story_id else []
+    return ArticlePage(
+        article=item,
+        blocks=_BLOCKS(pk),
+        authors=_AUTHORS(pk),
+        agencies=_AGENCIES(pk),
+        tags=_TAGS(pk),
+        story_count=counted[0] if counted else 0,
+    )
+
+
+def latest(limit: int) -> list[Article]:
+    """The newest published articles, with what a card needs."""
+    return _LATEST(timezone.now(), limit=limit)
+
+
+def cards(ids: list[int]) -> dict[int, Article]:
+    """Published articles by id, with what a card needs."""
+    return {a.pk: a for a in _CARDS(ids, timezone.now())} if ids else {}
 
 
 def stories_with_counts() -> QuerySet[Story]:
@@ -84,10 +169,10 @@ def section_blocks(per_section: int = 4, exclude: set[int] | None = None) -> lis
                 more = candidates.filter(section_id=section_id).exclude(pk__in=pks)
                 pks += [pk for pk, _ in more[: per_section - len(pks)]]
     ids = [pk for pks in chosen.values() for pk in pks]
-    cards = {a.pk: a for a in published().filter(pk__in=ids)} if ids else {}
+    found = cards(ids)
     blocks = []
     for section in sections:
-        items = [cards[pk] for pk in chosen[section.pk] if pk in cards]
+        items = [found[pk] for pk in chosen[section.pk] if pk in found]
         if items:
             blocks.append(SectionBlock(section, items))
     return blocks
@@ -98,19 +183,39 @@ def story_timeline(story: Story) -> list[Article]:
     return list(published().filter(story=story))
 
 
-def other_headlines(article: Article, limit: int = 10) -> list[Article]:
+_OTHER_HEADLINES = 10
+_OTHERS = Prepared(
+    lambda pk, now: (
+        Article.objects.published(now)
+        .exclude(pk=pk)
+        .order_by("-published_at")
+        .only("slug", "title")[:_OTHER_HEADLINES]
+    )
+)
+_OTHERS_OUTSIDE_STORY = Prepared(
+    lambda pk, story, now: (
+        Article.objects.published(now)
+        .exclude(pk=pk)
+        .exclude(story=story)
+        .order_by("-published_at")
+        .only("slug", "title")[:_OTHER_HEADLINES]
+    )
+)
+
+
+def other_headlines(article: Article) -> list[Article]:
     """The latest headlines from elsewhere on the site, shown under an article: title and link."""
     # Only what a headline link shows: no joins, a third of the cost of a card query.
-    others = Article.objects.published().exclude(pk=article.pk).order_by("-published_at")
+    now = timezone.now()
     if article.story_id:
-        others = others.exclude(story=article.story_id)
-    return list(others.only("slug", "title")[:limit])
+        return _OTHERS_OUTSIDE_STORY(article.pk, article.story_id, now)
+    return _OTHERS(article.pk, now)
 
 
 def related_articles(article: Article, limit: int = 4) -> list[Article]:
     """The related articles computed when the article was stored; else same story, then section."""
     if article.related_ids:
-        found = {a.pk: a for a in published().filter(pk__in=article.related_ids)}
+        found = cards(list(article.related_ids))
         chosen = [found[pk] for pk in article.related_ids if pk in found][:limit]
         if chosen:
             return chosen
@@ -149,8 +254,13 @@ def story_entities(story: Story, limit: int = 8) -> dict[str, list[Entity]]:
 
 def approved_comments(article: Article) -> list[Comment]:
     """An article's approved comments, oldest first, in one query (the count is their length)."""
-    return list(
-        Comment.objects.filter(article=article, status=Comment.Status.APPROVED)
+    return _COMMENTS(article.pk)
+
+
+_COMMENTS = Prepared(
+    lambda pk: (
+        Comment.objects.filter(article_id=pk, status=Comment.Status.APPROVED)
         .only("name", "body", "created_at")
         .order_by("created_at", "pk")
     )
+)

@@ -197,3 +197,22 @@ def test_strip_ranks_pinned_first_then_the_newest_stories() -> None:
         ("وسطى", 3),
     ]
     assert strip_stories(2) == strip[:2]
+
+
+def test_the_menu_marks_the_current_page_and_only_it(client: Client, site: None) -> None:
+    # The header is written once per generation for each current entry: one page's mark must
+    # not show on another (pages in an order that reuses each kept header).
+    def current(path: str) -> list[str]:
+        response = client.get(path)
+        assert response.status_code == 200
+        doc = lxml_html.fromstring(response.content.decode())
+        return texts(doc, 'nav.sections a[aria-current="page"]')
+
+    article = Article.objects.filter(status=Article.Status.PUBLISHED).first()
+    assert article is not None
+    for _ in range(2):
+        assert current("/") == ["الرئيسية"]
+        assert current("/section/politics/") == ["سياسة"]
+        assert current(reverse("site:videos")) == ["فيديو"]
+        assert current("/section/economy/") == ["اقتصاد"]
+        assert current(article.get_absolute_url()) == []
