@@ -52,6 +52,7 @@ class _Compiled:
     params: tuple[Any, ...]
     slots: list[list[int]]  # for each flattened argument, where it sits among the params
     kinds: list[type]
+    converters: dict[int, Any]  # what turns each column's database value into Python's
 
 
 class Prepared(Generic[M]):
@@ -83,10 +84,12 @@ class Prepared(Generic[M]):
                 params[position] = db_value
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
-        sql = compiled.sql
+        sql, converters = compiled.sql, compiled.converters
         compiler.as_sql = lambda *_a, **_k: (sql, tuple(params))  # type: ignore[method-assign]
+        compiler.get_converters = lambda _fields: converters  # type: ignore[method-assign]
         query = copy.copy(compiled.queryset.query)
         query.get_compiler = lambda *_a, **_k: compiler  # type: ignore[method-assign]
+        # Not copy.copy(queryset): pickling support makes that evaluate the stand-in queryset.
         queryset = compiled.queryset.all()
         iterable = queryset._iterable_class  # the query setter would make values_list() dicts
         queryset.query = query
@@ -115,7 +118,8 @@ class Prepared(Generic[M]):
         for standin, kind, positions in zip(_flat(_standins(args)), kinds, slots, strict=True):
             if any(_db_value(standin, connection) != first[p] for p in positions):
                 raise RuntimeError(f"a prepared {kind.__name__} argument is stored another way")
-        return _Compiled(queryset, compiler, sql, tuple(params), slots, kinds)
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        return _Compiled(queryset, compiler, sql, tuple(params), slots, kinds, converters)
 
     def _params(self, args: list[Any], fixed: dict[str, int]) -> tuple[Any, ...]:
         return tuple(self.build(*args, **fixed).query.get_compiler(self.using).as_sql()[1])

@@ -212,6 +212,16 @@ def other_headlines(article: Article) -> list[Article]:
     return _OTHERS(article.pk, now)
 
 
+_SAME_STORY = Prepared(
+    lambda story, pk, now, limit: published(now).filter(story_id=story).exclude(pk=pk)[:limit]
+)
+_SAME_SECTION = Prepared(
+    lambda section, seen, now, limit: (
+        published(now).filter(section_id=section).exclude(pk__in=seen)[:limit]
+    )
+)
+
+
 def related_articles(article: Article, limit: int = 4) -> list[Article]:
     """The related articles computed when the article was stored; else same story, then section."""
     if article.related_ids:
@@ -219,13 +229,13 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
         chosen = [found[pk] for pk in article.related_ids if pk in found][:limit]
         if chosen:
             return chosen
+    now = timezone.now()
     related: list[Article] = []
     if article.story_id:
-        related = list(published().filter(story=article.story_id).exclude(pk=article.pk)[:limit])
+        related = _SAME_STORY(article.story_id, article.pk, now, limit=limit)
     if len(related) < limit and article.section_id:
-        seen = {a.pk for a in related} | {article.pk}
-        more = published().filter(section=article.section_id).exclude(pk__in=seen)
-        related += list(more[: limit - len(related)])
+        seen = [a.pk for a in related] + [article.pk]
+        related += _SAME_SECTION(article.section_id, seen, now, limit=limit - len(related))
     return related
 
 

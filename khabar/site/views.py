@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from khabar.newsroom.models import Entity, Section
 from khabar.site import people, queries, readcount, structured, video
@@ -59,6 +60,7 @@ def article(request: HttpRequest, pk: int, slug: str | None = None) -> HttpRespo
         described["video"] = video.video_object(request, item)  # nested: one JSON-LD script
     context = {
         "article": item,
+        "description": Truncator(item.lead).chars(200),
         "blocks": page.blocks,
         "tags": page.tags,
         "json_ld": structured.as_script(described),
