@@ -52,7 +52,10 @@ _STORY_COUNT = Prepared(
         .values_list("n", flat=True)
     )
 )
-_CARDS = Prepared(lambda ids, now: published(now).filter(pk__in=ids))
+# No ORDER BY: the caller orders. Asked to order 30 or more ids by date, SQLite walks the
+# listing index of every published article instead of looking the ids up (6 ms against 0.8 ms
+# at 20,000 articles).
+_CARDS = Prepared(lambda ids, now: published(now).filter(pk__in=ids).order_by())
 _LATEST = Prepared(lambda now, limit: published(now)[:limit])
 
 # Paginated card lists, for Django's Paginator: `SECTION_CARDS(section.pk, now)`.
