@@ -8,7 +8,7 @@ compiled, and afterwards run by putting the real arguments in the stand-ins' pla
 SQL parameters, through Django's own iterables: the result is what the queryset would give
 (model instances, select_related, only(), values_list()).
 
-Arguments are ints (ids), strings, datetimes or lists of ints. A list is padded to the next
+Arguments are ints (ids), strings, dates, datetimes or lists of ints. A list is padded to the next
 power of two with its last item (a repeated value changes nothing in `IN (...)`), so a shape
 compiles at most a handful of times. Keyword arguments are part of the shape, for what Django
 writes into the SQL itself (a slice's LIMIT and OFFSET): each set of them compiles once, and the
@@ -22,7 +22,7 @@ import copy
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
@@ -34,7 +34,7 @@ __all__ = ["MAX_SHAPES", "Prepared", "PreparedList"]
 MAX_SHAPES = 64
 
 M = TypeVar("M", bound=Model)
-Arg = int | str | datetime | Sequence[int]
+Arg = int | str | date | datetime | Sequence[int]
 
 # Stand-ins no real row can hold: negative ids and two distinct moments in 1901.
 _STANDIN_INT = -7_000_000_000
@@ -191,7 +191,7 @@ def _flat(args: list[Any]) -> list[Any]:
 
 
 def _kind(value: Any) -> type:
-    for kind in (datetime, str, int):
+    for kind in (datetime, date, str, int):  # a datetime is also a date
         if isinstance(value, kind):
             return kind
     raise TypeError(f"a prepared query takes ids, strings and datetimes, not {value!r}")
@@ -208,6 +208,8 @@ def _standins(args: list[Any], moved: int = -1) -> list[Any]:
         n += 1
         if isinstance(value, datetime):
             return _STANDIN_TIMES[1 if changed else 0]
+        if isinstance(value, date):
+            return _STANDIN_TIMES[1 if changed else 0].date()
         if isinstance(value, str):
             return f"\uffffprepared-{n}-{int(changed)}"
         return _STANDIN_INT - 2 * n - (1 if changed else 0)
@@ -220,4 +222,6 @@ def _standins(args: list[Any], moved: int = -1) -> list[Any]:
 def _db_value(value: Any, connection: Any) -> Any:
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
     return value

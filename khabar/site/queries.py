@@ -137,6 +137,18 @@ def trending_stories(limit: int = 8) -> list[Story]:
     return list(stories_with_counts().filter(candidates).order_by("-pinned", "-last_at")[:limit])
 
 
+_SECTIONS = Prepared(lambda: Section.objects.all())
+_NEWEST_BY_SECTION = Prepared(
+    lambda shown, now, window: (
+        Article.objects.published(now)
+        .filter(section__isnull=False)
+        .exclude(pk__in=shown)
+        .order_by("-published_at")
+        .values_list("pk", "section_id")[:window]
+    )
+)
+
+
 @dataclass
 class SectionBlock:
     """A section with its latest articles, for the home page."""
@@ -152,25 +164,25 @@ def section_blocks(per_section: int = 4, exclude: set[int] | None = None) -> lis
     a section with nothing among them (rarely updated) is asked for on its own. Then one query
     reads every chosen article with what its card needs.
     """
-    sections = list(Section.objects.all())
+    sections = _SECTIONS()
     chosen: dict[int, list[int]] = {s.pk: [] for s in sections}
-    candidates = (
-        Article.objects.published()
-        .filter(section__isnull=False)
-        .exclude(pk__in=exclude or ())
-        .order_by("-published_at")
-        .values_list("pk", "section_id")
-    )
     window = 10 * per_section * max(len(sections), 1)
-    rows = list(candidates[:window])
+    # 0 stands for "nothing to leave out": no article has id 0.
+    rows = _NEWEST_BY_SECTION(sorted(exclude or ()) or [0], timezone.now(), window=window)
     for pk, section_id in rows:
         if len(chosen.get(section_id, ())) < per_section:
             chosen[section_id].append(pk)
     if len(rows) == window:  # not every article was seen: ask for the sections still short
         for section_id, pks in chosen.items():
             if len(pks) < per_section:
-                more = candidates.filter(section_id=section_id).exclude(pk__in=pks)
-                pks += [pk for pk, _ in more[: per_section - len(pks)]]
+                more = (
+                    Article.objects.published()
+                    .filter(section_id=section_id)
+                    .exclude(pk__in=[*pks, *(exclude or ())])
+                    .order_by("-published_at")
+                    .values_list("pk", flat=True)
+                )
+                pks += more[: per_section - len(pks)]
     ids = [pk for pks in chosen.values() for pk in pks]
     found = cards(ids)
     blocks = []

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from khabar.newsroom.models import Article
 from khabar.site import queries
 from khabar.site.models import ReadCount
+from khabar.site.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -196,9 +197,14 @@ def most_read(limit: int = 5, now: datetime | None = None) -> list[Article]:
     Counts are kept per day, so "the last 24 hours" means the days those hours touch.
     """
     since = ((now or timezone.now()) - timedelta(hours=24)).date()
-    return list(
-        queries.published()
+    return _MOST_READ(since, timezone.now(), limit=limit)
+
+
+_MOST_READ = Prepared(
+    lambda since, now, limit: (
+        queries.published(now)
         .filter(read_counts__day__gte=since)
         .annotate(reads=Sum("read_counts__count"))
         .order_by("-reads", "-published_at")[:limit]
     )
+)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from khabar.newsroom.models import Entity, Section
-from khabar.site import people, queries, readcount, structured, video
+from khabar.site import pagecache, people, queries, readcount, structured, video
 
 PAGE_SIZE = 20
 
@@ -23,7 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "top": top,
         "latest": latest,
-        "stories": queries.trending_stories(8),
+        # Like the stories strip, it changes only when something is saved.
+        "stories": pagecache.per_generation("trending:8", lambda: queries.trending_stories(8)),
         "section_blocks": queries.section_blocks(4, exclude=shown),
         "most_read": readcount.most_read(5),
     }
