@@ -264,17 +264,28 @@ def story_span(story: Story) -> tuple[datetime | None, datetime | None]:
 
 def story_entities(story: Story, limit: int = 8) -> dict[str, list[Entity]]:
     """The people and places most named in a story's articles."""
-    from django.db.models import Count
-
-    ranked = (
-        Entity.objects.filter(articles__story=story, articles__status=Article.Status.PUBLISHED)
-        .annotate(n=Count("articles"))
-        .order_by("-n", "name")
-    )
     return {
-        "people": list(ranked.filter(kind=Entity.Kind.PERSON)[:limit]),
-        "places": list(ranked.filter(kind=Entity.Kind.PLACE)[:limit]),
+        "people": _STORY_ENTITIES(story.pk, Entity.Kind.PERSON.value, limit=limit),
+        "places": _STORY_ENTITIES(story.pk, Entity.Kind.PLACE.value, limit=limit),
     }
+
+
+_STORY_ENTITIES = Prepared(
+    lambda story, kind, limit: (
+        Entity.objects.filter(
+            kind=kind, articles__story=story, articles__status=Article.Status.PUBLISHED
+        )
+        .annotate(n=Count("articles"))
+        .order_by("-n", "name")[:limit]
+    )
+)
+_STORY = Prepared(lambda slug: stories_with_counts().filter(slug=slug))
+
+
+def story_by_slug(slug: str) -> Story | None:
+    """A story with published articles, with their count and first and last dates."""
+    found = _STORY(slug)
+    return found[0] if found else None
 
 
 def approved_comments(article: Article) -> list[Comment]:

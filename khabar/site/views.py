@@ -41,7 +41,9 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 def story(request: HttpRequest, slug: str) -> HttpResponse:
     """A story hub: title, count, dates, and the timeline of its articles."""
-    hub = get_object_or_404(queries.stories_with_counts(), slug=slug)
+    hub = queries.story_by_slug(slug)
+    if hub is None:
+        raise Http404("لا توجد قصة بهذا الاسم")
     cards = queries.STORY_CARDS(hub.pk, timezone.now())
     page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"story": hub, "page": page, "entities": queries.story_entities(hub)}
