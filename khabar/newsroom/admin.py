@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from khabar.errors import ImageError
-from khabar.newsroom import editing, storyline
+from khabar.newsroom import editing, live_changes, storyline
 from khabar.newsroom.models import (
     Agency,
     Article,
@@ -325,6 +325,8 @@ class LiveEventAdmin(admin.ModelAdmin):
     @admin.action(description=_("إنهاء التغطيات المحددة"))
     def end_coverage(self, request: HttpRequest, queryset: QuerySet[LiveEvent]) -> None:
         """Take the selected events off the air, noting when they ended."""
-        n = queryset.filter(is_live=True).update(is_live=False, ended_at=timezone.now())
+        on_air = list(queryset.filter(is_live=True).values_list("pk", flat=True))
+        n = LiveEvent.objects.filter(pk__in=on_air).update(is_live=False, ended_at=timezone.now())
+        live_changes.record_status(on_air)  # open pages show the coverage has ended
         content_changed.send(sender=LiveEvent)
         self.message_user(request, _("أُنهيت %(n)d من التغطيات") % {"n": n})

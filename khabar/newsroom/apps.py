@@ -6,4 +6,9 @@ class NewsroomConfig(AppConfig):
     verbose_name = "غرفة الأخبار"
 
     def ready(self) -> None:
-        from khabar.newsroom import search_index  # noqa: F401  (connects the index signals)
+        from khabar.newsroom import (
+            live_changes,
+            search_index,  # noqa: F401  (connects the index signals)
+        )
+
+        live_changes.connect()

@@ -545,6 +545,29 @@ class LiveEntry(models.Model):
         return f"{self.event.get_absolute_url()}#entry-{self.pk}"
 
 
+class LiveChange(models.Model):
+    """A change open live pages must show without a reload: an entry edited or removed, or the
+    event going on or off the air. New entries need no row: their ids already say what is new.
+    """
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("تعديل")
+        REMOVE = "remove", _("حذف")
+        STATUS = "status", _("حالة البث")
+
+    event = models.ForeignKey(LiveEvent, on_delete=models.CASCADE, related_name="changes")
+    # Not a foreign key: the row must outlive the entry it reports removed.
+    entry_id = models.PositiveBigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "id"], name="live_change_feed")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.entry_id or ''} ({self.event_id})"
+
+
 class ArticleRevision(models.Model):
     """What an article said before an update (a later wire version, an edited page)."""
 

@@ -3,7 +3,12 @@
 New entries reach readers as Server-Sent Events. Each process runs one poller per event that
 is being watched (an asyncio task asking the database for entries newer than the last one it
 saw, every POLL_SECONDS); every connected reader of that event gets its entries from that one
-poller, so a thousand readers cost one small indexed query per tick, not a thousand.
+poller, so a thousand readers cost two small indexed queries per tick, not a thousand.
+Edits, removals and the event going off the air travel the same way, as named events (`edit`,
+`remove`, `status`) read from the LiveChange rows the newsroom writes
+(khabar.newsroom.live_changes). An entry's SSE id is its number, so a reconnecting reader's
+Last-Event-ID resumes the entries; changes are replayed from the page's `?changes=` mark, which
+does no harm: each of them can be applied twice.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import ngettext
 
 from khabar.arabic.numbers import localize_digits
-from khabar.newsroom.models import LiveEntry, LiveEvent
+from khabar.newsroom.models import LiveChange, LiveEntry, LiveEvent
 from khabar.site import structured
 from khabar.site.templatetags.khabar import site_digits
 
@@ -119,6 +124,7 @@ def live_event(request: HttpRequest, slug: str) -> HttpResponse:
         "older": entries[-1] if has_older else None,
         "paged": paged,
         "last_id": max((e.pk for e in shown), default=0),
+        "last_change": latest_change(event.pk),
         "digits": site_digits(),
         "canonical": request.build_absolute_uri(event.get_absolute_url()),
         "json_ld": structured.as_script(live_blog_posting(request, event, shown)),
@@ -211,6 +217,49 @@ def entries_after(event_id: int, last: int, limit: int = CATCH_UP_BATCH) -> list
     return [(e.pk, sse_message(e)) for e in entries]
 
 
+def _named(kind: str, payload: dict[str, Any]) -> bytes:
+    # No `id:` line: Last-Event-ID keeps counting entries, which is what a reconnect resumes.
+    return f"event: {kind}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
+
+
+def status_message(event: LiveEvent) -> bytes:
+    """The event went on or off the air."""
+    return _named("status", {"live": event.is_live})
+
+
+def changes_after(event_id: int, last: int, limit: int = CATCH_UP_BATCH) -> list[tuple[int, bytes]]:
+    """Edits, removals and status changes of an event after change `last`, as SSE messages.
+
+    Three indexed queries at most: the changes, the edited entries, the event.
+    """
+    changes = list(LiveChange.objects.filter(event_id=event_id, id__gt=last).order_by("id")[:limit])
+    if not changes:
+        return []
+    edited = {c.entry_id for c in changes if c.kind == LiveChange.Kind.EDIT}
+    entries = LiveEntry.objects.select_related("event").in_bulk(list(edited)) if edited else {}
+    event = None
+    if any(c.kind == LiveChange.Kind.STATUS for c in changes):
+        event = LiveEvent.objects.filter(pk=event_id).only("is_live").first()
+    out = []
+    for change in changes:
+        if change.kind == LiveChange.Kind.EDIT and change.entry_id in entries:
+            entry = entries[change.entry_id]
+            edit = {"id": entry.pk, "change": change.pk, "html": render_entry(entry)}
+            out.append((change.pk, _named("edit", edit)))
+        elif change.kind == LiveChange.Kind.REMOVE:
+            out.append((change.pk, _named("remove", {"id": change.entry_id})))
+        elif change.kind == LiveChange.Kind.STATUS and event is not None:
+            out.append((change.pk, status_message(event)))
+        # an edit of an entry removed since: its own removal follows
+    return out
+
+
+def latest_change(event_id: int) -> int:
+    """The number of an event's newest change, 0 when it has none."""
+    found = LiveChange.objects.filter(event_id=event_id).aggregate(top=Max("id"))["top"]
+    return int(found or 0)
+
+
 def latest_id(event_id: int) -> int:
     """The highest entry number of an event, 0 when it has none."""
     found = LiveEntry.objects.filter(event_id=event_id).aggregate(top=Max("id"))["top"]
@@ -236,6 +285,7 @@ class EntryPoller:
         self.subscribers: set[Subscriber] = set()
         self.ready = asyncio.Event()
         self.last = 0
+        self.last_change = 0
         # A fresh context: the task must not inherit the first request's thread-sensitive
         # executor, which Django shuts down when that request ends.
         self.task = self.loop.create_task(self.run(), context=contextvars.Context())
@@ -274,7 +324,7 @@ class EntryPoller:
         # Readers wait for this starting point; without it they could miss or repeat entries.
         while not self.ready.is_set():
             try:
-                self.last = await sync_to_async(latest_id)(self.event_id)
+                self.last, self.last_change = await sync_to_async(_marks)(self.event_id)
                 self.ready.set()
             except DatabaseError:
                 logger.exception("live: reading where event %s stands failed", self.event_id)
@@ -287,7 +337,9 @@ class EntryPoller:
             if self._alone():
                 return
             try:
-                messages = await sync_to_async(entries_after)(self.event_id, self.last)
+                messages, changes = await sync_to_async(_news)(
+                    self.event_id, self.last, self.last_change
+                )
             except Exception:
                 # A database hiccup (or a bad entry) must not end every reader's stream: log
                 # it and try again next tick.
@@ -298,6 +350,24 @@ class EntryPoller:
             if messages:
                 self.last = messages[-1][0]
                 self.publish(messages)
+            if changes:
+                self.last_change = changes[-1][0]
+                self.publish([(CHANGE, message) for _, message in changes])
+
+
+# Queued in place of an entry number: a change, which a reader always gets (applying one twice
+# is harmless), where an entry it already has is skipped.
+CHANGE = 0
+
+
+def _marks(event_id: int) -> tuple[int, int]:
+    return latest_id(event_id), latest_change(event_id)
+
+
+def _news(
+    event_id: int, last: int, last_change: int
+) -> tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]]:
+    return entries_after(event_id, last), changes_after(event_id, last_change)
 
 
 _pollers: dict[int, EntryPoller] = {}
@@ -311,6 +381,12 @@ def poller_for(event_id: int) -> EntryPoller:
     return poller
 
 
+def changes_seen(request: HttpRequest) -> int | None:
+    """The page's mark of the changes it was rendered with (`?changes=`), if any."""
+    raw = request.GET.get("changes", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 def last_seen(request: HttpRequest) -> int | None:
     """The last entry a reader has: Last-Event-ID on reconnect, else ?after= from the page."""
     for raw in (request.headers.get("Last-Event-ID", ""), request.GET.get("after", "")):
@@ -320,8 +396,11 @@ def last_seen(request: HttpRequest) -> int | None:
     return None
 
 
-async def stream_entries(event_id: int, last: int | None) -> AsyncIterator[bytes]:
-    """The SSE stream of one reader: catch-up from `last`, then new entries and heartbeats."""
+async def stream_entries(
+    event_id: int, last: int | None, changed: int | None = None
+) -> AsyncIterator[bytes]:
+    """The SSE stream of one reader: catch-up from `last` (entries) and `changed` (changes),
+    then what comes next, and heartbeats."""
     poller = poller_for(event_id)
     sub = poller.subscribe()  # before catching up, so nothing committed meanwhile is missed
     try:
@@ -336,6 +415,13 @@ async def stream_entries(event_id: int, last: int | None) -> AsyncIterator[bytes
                 yield message
             if len(batch) < CATCH_UP_BATCH:
                 break
+        while changed is not None and changed < poller.last_change:
+            changes = await sync_to_async(changes_after)(event_id, changed)
+            for number, message in changes:
+                changed = number
+                yield message
+            if len(changes) < CATCH_UP_BATCH:
+                break
         while not sub.overflowed:
             try:
                 number, message = await asyncio.wait_for(sub.queue.get(), HEARTBEAT_SECONDS)
@@ -343,7 +429,9 @@ async def stream_entries(event_id: int, last: int | None) -> AsyncIterator[bytes
                 # A comment line keeps proxies from closing an idle connection.
                 yield b": ping\n\n"
                 continue
-            if number > last:
+            if number == CHANGE:
+                yield message
+            elif number > last:
                 last = number
                 yield message
     finally:
@@ -368,6 +456,9 @@ async def live_stream(request: HttpRequest, slug: str) -> StreamingHttpResponse:
         # close; EventSource reconnects after `retry` with Last-Event-ID, a slow poll.
         start = last if last is not None else await sync_to_async(latest_id)(event.pk)
         batch = await sync_to_async(entries_after)(event.pk, start)
+        changed = changes_seen(request)
+        if changed is not None:
+            batch += await sync_to_async(changes_after)(event.pk, changed)
         # The closing "bye" tells live.js this end is expected, not a lost connection.
         return _sse_response(
             [
@@ -376,4 +467,4 @@ async def live_stream(request: HttpRequest, slug: str) -> StreamingHttpResponse:
                 b"event: bye\ndata: reconnect\n\n",
             ]
         )
-    return _sse_response(stream_entries(event.pk, last))
+    return _sse_response(stream_entries(event.pk, last, changes_seen(request)))

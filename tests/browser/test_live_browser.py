@@ -264,6 +264,52 @@ def test_permalink_to_an_entry_off_the_first_page_opens_its_page(site: Site, bro
     page.close()
 
 
+# An event of its own (the demo's stays on the air for the other tests), with three entries.
+NEW_EVENT = """
+import django, json
+django.setup()
+from khabar.newsroom.models import LiveEntry, LiveEvent
+event = LiveEvent.objects.create(title="تغطية تُصحَّح ثم تنتهي", slug="corrected")
+ids = [LiveEntry.objects.create(event=event, body=f"تحديث رقم {i}").pk for i in range(3)]
+print(json.dumps({"url": event.get_absolute_url(), "ids": ids}))
+"""
+
+CORRECT_AND_END = """
+import django, json, sys
+django.setup()
+from khabar.newsroom.models import LiveEntry, LiveEvent
+edited = LiveEntry.objects.get(pk=int(sys.argv[1]))
+edited.title = "تصحيح: الرقم الصحيح 12 لا 21"
+edited.save()
+LiveEntry.objects.get(pk=int(sys.argv[2])).delete()
+event = LiveEvent.objects.get(slug="corrected")
+event.is_live = False
+event.save()
+print(json.dumps({}))
+"""
+
+
+def test_corrections_removals_and_the_end_reach_an_open_page(site: Site, browser) -> None:
+    made = site.django(NEW_EVENT)
+    first, second, _ = made["ids"]  # type: ignore[misc]
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="ar")
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site.url}{made['url']}")
+    page.wait_for_selector('.liveblog[data-stream="open"]', timeout=10_000)
+    page.evaluate("window.__sameDocument = true")
+    site.django(CORRECT_AND_END, str(first), str(second))
+    page.wait_for_selector('.liveblog[data-live="ended"]', timeout=8_000)
+    assert page.evaluate("window.__sameDocument") is True
+    assert "تصحيح: الرقم الصحيح 12 لا 21" in page.locator(f"#entry-{first}").inner_text()
+    assert page.locator(f"#entry-{second}").count() == 0
+    assert page.locator(".liveblog-status").first.inner_text().strip() == "انتهت"
+    assert page.locator("#live-connection").inner_text().startswith("انتهت التغطية")
+    page.close()
+    assert errors == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_under_a_wsgi_server_entries_still_arrive(live_server, browser, settings, tmp_path) -> None:
     """Django's WSGI live server cannot hold a stream open: each response ends, EventSource

@@ -19,7 +19,7 @@ from django.utils import timezone
 from lxml import html as lxml_html
 
 from khabar.newsroom.demo import live as demo_live
-from khabar.newsroom.models import LiveEntry, LiveEvent, Story
+from khabar.newsroom.models import LiveChange, LiveEntry, LiveEvent, Story
 from khabar.site import live
 
 pytestmark = pytest.mark.django_db
@@ -124,9 +124,12 @@ def test_event_page_pinned_first_then_newest_with_anchors_and_permalinks(client:
         stamp = node.cssselect("time")[0]
         assert stamp.get("datetime") and stamp.get("title")  # ISO time, and news_time written
     assert doc.cssselect(".liveblog-pinned .liveblog-pin")[0].text_content() == "مثبّت"
-    # Readers without JS have everything; readers with JS resume from the newest shown entry.
+    # Readers without JS have everything; readers with JS resume from the newest shown entry,
+    # and from the newest change (pinning the old entry was one).
     feed = doc.get_element_by_id("live-feed")
-    assert feed.get("data-stream").endswith(f"?after={max([*newest_first, old.pk])}")
+    after, changes = max([*newest_first, old.pk]), live.latest_change(event.pk)
+    assert changes > 0
+    assert feed.get("data-stream").endswith(f"?after={after}&changes={changes}")
     assert doc.get_element_by_id("live-announcer").get("aria-live") == "polite"
 
 
@@ -269,15 +272,16 @@ class Reader:
 
         self.task = asyncio.create_task(ASGIHandler()(scope, receive, send))
 
-    def events(self) -> list[dict[str, object]]:
-        """Complete messages with data, parsed: their id and JSON."""
+    def events(self, kind: str = "message") -> list[dict[str, object]]:
+        """Complete messages of one kind (`event:`; new entries are "message"), parsed JSON."""
         found = []
         for block in self.body.split("\n\n")[:-1]:
             fields = dict(
                 line.split(": ", 1) for line in block.splitlines() if not line.startswith(":")
             )
-            if "data" in fields:
-                found.append({"id": int(fields["id"]), **json.loads(fields["data"])})
+            if "data" in fields and fields.get("event", "message") == kind:
+                data = json.loads(fields["data"])
+                found.append({"id": int(fields["id"]), **data} if "id" in fields else data)
         return found
 
     async def wait_for(self, check: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -503,3 +507,110 @@ def test_demo_stream_is_served_from_media(client: Client, settings, tmp_path: Pa
     response = client.get(event.stream_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"#EXTM3U")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_edits_removals_and_the_end_reach_open_pages(fast_poll: None) -> None:
+    event = make_event(3)
+    first, second, newest = event.entries.order_by("id")
+
+    async def scenario() -> None:
+        reader = Reader(f"/live/{event.slug}/events?after={newest.pk}&changes=0")
+        reader.start()
+        await reader.wait_for(lambda: reader.body.startswith("retry:"))
+
+        first.title = "تصحيح: الجلسة بدأت متأخرة نصف ساعة"
+        await sync_to_async(first.save)()
+        await reader.wait_for(lambda: len(reader.events("edit")) == 1)
+        (edit,) = reader.events("edit")
+        assert edit["id"] == first.pk
+        assert "تصحيح: الجلسة بدأت متأخرة نصف ساعة" in str(edit["html"])
+        assert f'id="entry-{first.pk}"' in str(edit["html"])
+
+        removed = second.pk
+        await sync_to_async(second.delete)()
+        await reader.wait_for(lambda: len(reader.events("remove")) == 1)
+        assert reader.events("remove") == [{"id": removed}]
+
+        event.is_live = False
+        await sync_to_async(event.save)()
+        await reader.wait_for(lambda: len(reader.events("status")) == 1)
+        assert reader.events("status") == [{"live": False}]
+        assert reader.events() == []  # no new entry was announced by any of this
+        await reader.close()
+
+    run(scenario)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_made_before_connecting_are_replayed_from_the_pages_mark(
+    fast_poll: None,
+) -> None:
+    event = make_event(2)
+    older, newest = event.entries.order_by("id")
+    mark = live.latest_change(event.pk)  # what the page was rendered with
+    older.body = "نص معدّل بعد النشر."
+    older.save()
+    removed = newest.pk
+    newest.delete()
+
+    async def scenario() -> None:
+        behind = Reader(f"/live/{event.slug}/events?after={removed}&changes={mark}")
+        latest = await sync_to_async(live.latest_change)(event.pk)
+        current = Reader(f"/live/{event.slug}/events?after={removed}&changes={latest}")
+        behind.start()
+        current.start()
+        await behind.wait_for(lambda: len(behind.events("remove")) == 1)
+        assert [e["id"] for e in behind.events("edit")] == [older.pk]
+        assert behind.events("remove") == [{"id": removed}]
+        await current.wait_for(lambda: current.body.startswith("retry:"))
+        await asyncio.sleep(0.3)  # a few poller ticks: nothing is due to this reader
+        assert current.events("edit") == current.events("remove") == []
+        await behind.close()
+        await current.close()
+
+    run(scenario)
+
+
+def test_changes_are_recorded_for_edits_removals_and_air_status_only() -> None:
+    event = make_event(2)
+    entry = event.entries.first()
+    assert entry is not None
+    pk = entry.pk
+    assert not LiveChange.objects.exists()  # new entries need no change row
+    entry.body = "نص جديد"
+    entry.save()
+    entry.delete()
+    event.description = "وصف جديد"
+    event.save()  # still on the air: nothing for readers to learn
+    event.is_live = False
+    event.save()
+    kinds = list(LiveChange.objects.order_by("id").values_list("kind", "entry_id"))
+    assert kinds == [("edit", pk), ("remove", pk), ("status", None)]
+    event.delete()  # its entries go first: no change is left pointing nowhere
+    assert not LiveChange.objects.exists()
+
+
+def test_ending_coverage_from_the_admin_tells_open_pages(admin_client: Client) -> None:
+    on_air, ended = make_event(1, slug="on-air"), make_event(1, is_live=False, slug="over")
+    response = admin_client.post(
+        "/admin/newsroom/liveevent/",
+        {"action": "end_coverage", "_selected_action": [on_air.pk, ended.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    on_air.refresh_from_db()
+    assert not on_air.is_live
+    changes = list(LiveChange.objects.values_list("event_id", "kind"))
+    assert changes == [(on_air.pk, "status")]  # the event that was already over: nothing
+
+
+def test_under_wsgi_changes_since_the_pages_mark_come_with_the_entries(client: Client) -> None:
+    event = make_event(2)
+    older, newest = event.entries.order_by("id")
+    older.title = "عنوان مصحح"
+    older.save()
+    response = client.get(f"/live/{event.slug}/events?after={newest.pk}&changes=0")
+    body = b"".join(response.streaming_content).decode()
+    assert "event: edit" in body and "عنوان مصحح" in body
+    assert body.rstrip().endswith("data: reconnect")

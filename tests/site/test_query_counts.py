@@ -72,7 +72,7 @@ EXPECTED: dict[str, int] = {
     "agency": 3,
     "videos": 2,
     "live-index": 2,  # the events and their count, for the pages
-    "live": 3,
+    "live": 4,  # the event, pinned entries, entries, and the newest change (for the stream)
     "feed-rss": 2,
     "feed-atom": 2,
     "feed-json": 2,

@@ -129,21 +129,69 @@
       root.setAttribute("data-received", String(Number(root.getAttribute("data-received") || 0) + 1));
     }
 
+    function parsed(event) {
+      try {
+        return JSON.parse(event.data);
+      } catch (err) {
+        showStatus("وصل تحديث تعذّرت قراءته؛ أعد تحميل الصفحة لرؤيته.");
+        return null;
+      }
+    }
+
+    // An editor corrected an entry: show the new text in its place. Changes may arrive twice
+    // (after a reconnect), so an older one than what the entry shows is skipped.
+    function edit(data) {
+      var old = document.getElementById("entry-" + data.id);
+      if (!old || Number(old.getAttribute("data-change") || 0) >= data.change) return;
+      var holder = document.createElement("template");
+      holder.innerHTML = data.html.trim();
+      var entry = holder.content.firstElementChild;
+      if (!entry) return;
+      entry.setAttribute("data-change", String(data.change));
+      old.replaceWith(entry);
+      root.setAttribute("data-edited", String(Number(root.getAttribute("data-edited") || 0) + 1));
+    }
+
+    function remove(data) {
+      var old = document.getElementById("entry-" + data.id);
+      if (old) old.remove();
+    }
+
+    // The coverage went off the air: say so where the page says it is on, and stop listening.
+    function ended(data) {
+      if (data.live) return;
+      var marks = root.querySelectorAll(".liveblog-status");
+      for (var i = 0; i < marks.length; i++) {
+        marks[i].className = "liveblog-status";
+        marks[i].textContent = "انتهت";
+      }
+      root.setAttribute("data-live", "ended");
+      if (announcer) announcer.textContent = "انتهت التغطية المباشرة.";
+      showStatus("انتهت التغطية المباشرة، ولن تصل تحديثات جديدة.");
+      source.close();
+    }
+
     var source = new EventSource(url);
     source.onopen = function () {
       root.setAttribute("data-stream", "open");
       showStatus("تصل التحديثات الجديدة تلقائيًا دون إعادة تحميل الصفحة.");
     };
     source.onmessage = function (event) {
-      var data;
-      try {
-        data = JSON.parse(event.data);
-      } catch (err) {
-        showStatus("وصل تحديث تعذّرت قراءته؛ أعد تحميل الصفحة لرؤيته.");
-        return;
-      }
-      insert(data);
+      var data = parsed(event);
+      if (data) insert(data);
     };
+    source.addEventListener("edit", function (event) {
+      var data = parsed(event);
+      if (data) edit(data);
+    });
+    source.addEventListener("remove", function (event) {
+      var data = parsed(event);
+      if (data) remove(data);
+    });
+    source.addEventListener("status", function (event) {
+      var data = parsed(event);
+      if (data) ended(data);
+    });
     // Under a WSGI server each response ends after what was waiting ("bye"): reconnecting
     // then is the normal rhythm, not a failure worth telling the reader about.
     var expectedEnd = false;
