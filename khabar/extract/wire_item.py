@@ -12,8 +12,11 @@ from khabar.extract.wire_body import detect_language, find_dateline, first_image
 __all__ = ["WireError", "WireFields", "WireItem", "pub_status", "to_int", "wire_item"]
 
 # Publication statuses that take an item back: NewsML-G2 "stat:canceled" (read as "canceled"),
-# NINJS "canceled" and "withdrawn".
+# NINJS "canceled" and "withdrawn", NITF 3.x docdata management-status="canceled".
 WITHDRAWN = frozenset({"canceled", "cancelled", "withdrawn"})
+# Statuses that ask clients not to publish an item yet (a later usable version lifts the hold):
+# NewsML-G2 "stat:withheld", NINJS "withheld", NITF management-status="withheld".
+WITHHELD = frozenset({"withheld"})
 
 
 class WireError(ExtractionError):
@@ -55,6 +58,11 @@ class WireItem(IncomingItem):
     def withdrawn(self) -> bool:
         """Whether the agency took the item back: the stored article must come off the site."""
         return self.pub_status in WITHDRAWN
+
+    @property
+    def withheld(self) -> bool:
+        """Whether the agency asks not to publish the item yet: stored, but kept off the site."""
+        return self.pub_status in WITHHELD
 
 
 def pub_status(value: object) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from khabar.extract.wire_body import element_blocks, primary_language
 from khabar.extract.wire_dates import parse_machine_date
-from khabar.extract.wire_item import WireFields, to_int
+from khabar.extract.wire_item import WireFields, pub_status, to_int
 from khabar.extract.wire_xml import attr, child, descendants, text
 
 __all__ = ["nitf_fields"]
@@ -66,4 +66,8 @@ def nitf_fields(root: Element) -> WireFields:
         agency=_agency(docdata, body_head),
         credit=attr(child(docdata, "doc.copyright"), "holder"),
         language=primary_language(root.get(_XML_LANG) or attr(body, _XML_LANG)),
+        # NITF 3.1+ has no pubStatus: docdata's management-status says the same ("usable",
+        # "embargoed", "withheld", "canceled"). Its management-doc-idref and
+        # management-idref-status speak of another document, not this one, and are not read.
+        pub_status=pub_status(attr(docdata, "management-status")),
     )

@@ -5,6 +5,10 @@ fetch the page of link-only items → identity (source id, version) → near-dup
 (`stories.dedup`) → `records.save_extracted` → one IngestLog line. A failure is logged with its
 reason and the run goes on; an interrupted run, started again, finishes the work without
 duplicates because every stored item is found again by its source id.
+
+A wire's publication status is obeyed: a canceled item archives the stored article, a withheld
+one is kept as a draft until a later usable version; either leaves the site, search and the
+story index.
 """
 
 from __future__ import annotations
@@ -38,6 +42,12 @@ Progress = Callable[[int, int, str], None]
 MAX_FILE = 50 * 1024 * 1024
 CHUNK = 64  # items fetched and prepared together, so a 50,000-URL sitemap is not all in memory
 FETCH_THREADS = 4
+# The reason logged for an item its agency withheld; `_lifts_hold` looks for it in the log.
+WITHHELD_WHY = "withheld by the agency"
+# A withheld item takes these off the site (published) or leaves them alone (archived); a
+# draft or an article in review is updated as usual and stays unpublished.
+_SHOWN_OR_GONE = (Article.Status.PUBLISHED, Article.Status.ARCHIVED)
+_STORING = (IngestLog.Outcome.NEW, IngestLog.Outcome.UPDATED, IngestLog.Outcome.DUPLICATE)
 
 
 @dataclass
@@ -281,13 +291,17 @@ class Ingestor:
         together: a run killed at any point leaves each item either fully stored or absent.
         """
         item, article, fp = prepared.item, prepared.article, prepared.fingerprint
-        if _withdrawn(item):
-            return self._withdraw(item, existing, source, target)
+        status_only = self._status_only(item, existing, source, target)
+        if status_only is not None:
+            return status_only
         if prepared.error or article is None or fp is None:
             raise KhabarError(prepared.error or f"{item.source_id}: nothing could be read")
-        if existing is not None and item.version is None and existing.content_hash == fp.digest:
+        if existing is not None and _same_text(item, existing, fp.digest):
             return self._done("unchanged", item, source, target, existing, "same text")
         original = None if existing else self._original_of(fp)
+        status, why = _stored_as(item, original)
+        # Read before saving: `save_extracted` updates `existing` in place.
+        was_shown = existing is not None and existing.status == Article.Status.PUBLISHED
         try:
             with transaction.atomic():
                 stored = save_extracted(
@@ -296,6 +310,7 @@ class Ingestor:
                     item=item,
                     origin=source,
                     section=source.section if source else None,
+                    status=status,
                     content_hash=fp.digest,
                     signature=signature_bytes(fp.signature),
                     duplicate_of=original,
@@ -306,16 +321,27 @@ class Ingestor:
                     looked_up=True,
                 )
                 outcome = "updated" if existing else ("duplicate" if original else "new")
-                why = f"copy of {original.source_id}" if original else ""
                 self._done(outcome, item, source, target, stored, why)
-                if existing is None:
-                    self._group(stored, prepared, source, target)
+                # Grouped when it reaches the site: a held item waits for its release.
+                if status == Article.Status.PUBLISHED and not was_shown:
+                    self._group(stored, prepared, source, target, again=existing is not None)
         except BaseException:
             self._agencies, self._authors, self._entities = Agencies(), Authors(), {}
             raise
         if original is None and existing is None:
             self.dedup.add(str(stored.pk), fp)
         return outcome
+
+    def _status_only(
+        self, item: IncomingItem, existing: Article | None, source: Source | None, target: str
+    ) -> str | None:
+        """Handle an item that only changes whether readers see the article (withdrawn, or
+        withheld while on the site) and return its outcome; None for the others."""
+        if _withdrawn(item):
+            return self._withdraw(item, existing, source, target)
+        if _withheld(item) and existing is not None and existing.status in _SHOWN_OR_GONE:
+            return self._withhold(item, existing, source, target)
+        return None
 
     def _withdraw(
         self, item: IncomingItem, existing: Article | None, source: Source | None, target: str
@@ -328,20 +354,60 @@ class Ingestor:
             return self._done("unchanged", item, source, target, None, why)
         if existing.status == Article.Status.ARCHIVED:
             return self._done("unchanged", item, source, target, existing, "withdrawn already")
+        return self._take_off(
+            item, existing, Article.Status.ARCHIVED, _withdrawn_why(item), source, target
+        )
+
+    def _withhold(
+        self, item: IncomingItem, existing: Article, source: Source | None, target: str
+    ) -> str:
+        """Take a published article off the site because its agency withheld it, kept as a
+        draft that the next usable version publishes again; a withdrawn one stays withdrawn."""
+        if existing.status == Article.Status.ARCHIVED:
+            return self._done("unchanged", item, source, target, existing, "withdrawn already")
+        why = f"{_withheld_why(item)}: taken off the site, kept as a draft"
+        return self._take_off(item, existing, Article.Status.DRAFT, why, source, target)
+
+    def _take_off(
+        self,
+        item: IncomingItem,
+        existing: Article,
+        status: str,
+        why: str,
+        source: Source | None,
+        target: str,
+    ) -> str:
+        """Give a stored article a status readers do not see, and drop it from the story index.
+
+        Its save marks it for search, which drops it with the chunk's flush. The near-duplicate
+        index keeps it on purpose: another outlet's copy of a withdrawn or held item is stored
+        as a copy, hidden like it, so the agency's decision covers the copies too.
+        """
         with transaction.atomic():
-            existing.status = Article.Status.ARCHIVED
+            existing.status = status
             existing.updated_at = timezone.now()
             if item.version is not None:
                 existing.version = item.version
             existing.save(update_fields=["status", "updated_at", "version"])
-            return self._done("updated", item, source, target, existing, _withdrawn_why(item))
+            outcome = self._done("updated", item, source, target, existing, why)
+        # After the commit: the index in memory never holds less than the database shows.
+        story = storyline.forget_article(existing.pk)
+        if story is not None:
+            self._joined.add(story)  # its title may have been this article's headline
+        return outcome
 
     def _group(
-        self, article: Article, prepared: Prepared, source: Source | None, target: str
+        self,
+        article: Article,
+        prepared: Prepared,
+        source: Source | None,
+        target: str,
+        *,
+        again: bool = False,
     ) -> None:
-        """Tag the new article's entities and put it in its story, in a savepoint of the item's
-        transaction: a failure here is logged with the article kept, so one odd article never
-        stops the run."""
+        """Tag the article's entities and put it in its story (`again`: back on the site after
+        a hold), in a savepoint of the item's transaction: a failure here is logged with the
+        article kept, so one odd article never stops the run."""
         item = prepared.item
         record = prepared.article
         assert record is not None  # stored articles were prepared with their text
@@ -361,6 +427,7 @@ class Ingestor:
                         stems=prepared.stems,
                     ),
                     joined=self._joined,
+                    again=again,
                 )
         except Exception as exc:  # logged with its reason; the article is stored all the same
             self._entities = {}  # may hold entities the rolled-back savepoint created
@@ -477,9 +544,59 @@ def _withdrawn_why(item: IncomingItem) -> str:
     return f"withdrawn by the agency (status {status or 'canceled'})"
 
 
+def _withheld(item: IncomingItem) -> bool:
+    """Whether a wire item asks not to be published yet (pubStatus withheld)."""
+    return isinstance(item, WireItem) and item.withheld
+
+
+def _withheld_why(item: IncomingItem) -> str:
+    status = item.pub_status if isinstance(item, WireItem) else None
+    return f"{WITHHELD_WHY} (status {status or 'withheld'})"
+
+
+def _stored_as(item: IncomingItem, original: Article | None) -> tuple[str, str]:
+    """The status an item is stored with (a withheld one as a draft) and its log message."""
+    why = f"copy of {original.source_id}" if original else ""
+    if not _withheld(item):
+        return Article.Status.PUBLISHED, why
+    held = f"{_withheld_why(item)}: kept as a draft"
+    return Article.Status.DRAFT, f"{held}; {why}" if why else held
+
+
+def _same_text(item: IncomingItem, existing: Article, digest: str) -> bool:
+    """Whether an item without a version repeats the stored text, and changes nothing."""
+    if item.version is not None or existing.content_hash != digest:
+        return False
+    return not _lifts_hold(item, existing)
+
+
+def _lifts_hold(item: IncomingItem, existing: Article) -> bool:
+    """Whether a usable item releases a draft its agency had withheld.
+
+    Needed for items without a version, resent with the same text once the hold is lifted:
+    the same text alone would leave the draft as it is. The last log line that stored or
+    changed the article tells a held draft from one an editor made, which a resend must not
+    publish.
+    """
+    if _withheld(item) or existing.status != Article.Status.DRAFT:
+        return False
+    last = (
+        IngestLog.objects.filter(article=existing, outcome__in=_STORING)
+        .order_by("-pk")
+        .values_list("message", flat=True)
+        .first()
+    )
+    return bool(last and last.startswith(WITHHELD_WHY))
+
+
 def _replaces(item: IncomingItem, existing: Article) -> bool:
-    """Whether an item changes a stored article: a newer version, an edit, a cancellation."""
-    return _is_newer(item, existing) or _withdrawn(item)
+    """Whether an item changes a stored article: a newer version, an edit, a cancellation,
+    a hold on an article readers see (not a stale one, older than what they see)."""
+    if _withdrawn(item):
+        return True
+    if _withheld(item) and existing.status == Article.Status.PUBLISHED:
+        return not _is_newer_stored(item, existing)
+    return _is_newer(item, existing)
 
 
 def _is_newer(item: IncomingItem, existing: Article) -> bool:
@@ -487,6 +604,13 @@ def _is_newer(item: IncomingItem, existing: Article) -> bool:
     if item.version is not None and existing.version is not None:
         return item.version > existing.version
     return True
+
+
+def _is_newer_stored(item: IncomingItem, existing: Article) -> bool:
+    """Whether the stored article is a later wire version than the item."""
+    if item.version is not None and existing.version is not None:
+        return existing.version > item.version
+    return False
 
 
 def iter_sources(ids: list[int] | None = None) -> Iterator[Source]:

@@ -72,22 +72,46 @@ _HONORIFIC = re.compile(r"^(?:د\.|د\s|dr\.?\s)\s*", re.IGNORECASE)
 # Separators that only ever join names: commas, "&", and the conjunctions standing alone.
 _LIST_SPLIT = re.compile(r"\s*[،,;&]\s*|\s+(?:و|and|et)\s+", re.IGNORECASE)
 _NAME_MAX_WORDS = 5
+# Words that make a byline name a desk, a team or an unnamed reporter, not a person: "وحدة
+# الأخبار"، "قسم الأخبار الدولية"، "مراسلنا"، "news desk", "staff". Such a name gets no Author
+# page (it would gather every unsigned article); the byline text is kept as written. Whole
+# words, compared normalized and without "ال", so no personal name is caught by a part of it.
+_DESK_WORDS = frozenset(
+    _key(word)
+    for word in (
+        "وحدة", "قسم", "مكتب", "فريق", "هيئة", "أسرة", "غرفة", "خدمة", "تحرير", "محرر",
+        "محررة", "محررو", "محرري", "أخبار", "مراسل", "مراسلة", "مراسلو", "مراسلون", "مراسلي",
+        "مراسلنا", "مراسلتنا", "مراسلينا", "وكالات", "نيوز",
+        "desk", "staff", "newsroom", "editors", "editorial", "team", "bureau", "wire", "wires",
+        "agencies", "reporters", "correspondent", "correspondents", "news",
+    )
+)  # fmt: skip
 
 
 def byline_names(byline: str) -> list[str]:
     """The people a byline names, label and honorifics stripped ("كتب: أحمد علي ومحمد حسن"
     gives both names). Only clear lists are split: on commas and on "و" joined to a word only
-    when both sides are two-word names, since many names start with و (وليد، وائل)."""
+    when both sides are two-word names, since many names start with و (وليد، وائل). Desks
+    ("وحدة الأخبار", "news desk") are left out."""
     text = _BYLINE_LABEL.sub("", " ".join(byline.split()))
     names: list[str] = []
     for part in _LIST_SPLIT.split(text):
         for name in _split_attached_and(part.strip(" .:-–—")):
             name = _HONORIFIC.sub("", name).strip()
             words = name.split()
-            plausible = words and len(words) <= _NAME_MAX_WORDS
+            plausible = words and len(words) <= _NAME_MAX_WORDS and not _is_desk(words)
             if plausible and not any(c.isdigit() for c in name) and name not in names:
                 names.append(name)
     return names
+
+
+def _is_desk(words: list[str]) -> bool:
+    """Whether a name is a desk or a team ("قسم الأخبار الدولية", "News Desk")."""
+    for word in words:
+        key = _key(word)
+        if key in _DESK_WORDS or (key.startswith("ال") and key[2:] in _DESK_WORDS):
+            return True
+    return False
 
 
 def _split_attached_and(part: str) -> list[str]:

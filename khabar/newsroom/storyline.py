@@ -73,8 +73,11 @@ def _create_story(title: str) -> str:
 def _load() -> StoryIndex:
     index = StoryIndex(GroupingConfig(), new_id=_new_story)
     since = timezone.now() - timedelta(days=index.config.window_days)
+    # Published articles only: a withdrawn or held-back one must not draw later news to it.
     rows = (
-        Article.objects.filter(story__isnull=False, published_at__gte=since)
+        Article.objects.filter(
+            story__isnull=False, published_at__gte=since, status=Article.Status.PUBLISHED
+        )
         .prefetch_related("blocks", "entities")
         .order_by("published_at", "pk")
     )
@@ -114,6 +117,25 @@ def forget_index() -> None:
     with _lock:
         _index = None
         _recent.clear()
+
+
+def forget_article(article_id: int) -> int | None:
+    """Take an article that left the site (withdrawn, or held back by its agency) and its
+    copies out of the story index and the recent pool; return the story it was in, whose
+    title may now come from another headline (None when the index did not hold it)."""
+    with _lock:
+        if _index is None:
+            return None  # loaded later from the database, which no longer counts it
+        return _drop(_index, article_id)
+
+
+def _drop(index: StoryIndex, article_id: int) -> int | None:
+    """Remove an article and its copies from the index and the recent pool; its story id."""
+    key = str(article_id)
+    story = index.story_of(key) if key in index else None
+    gone = {int(pk) for pk in index.remove(key)} | {article_id}
+    _recent[:] = [entry for entry in _recent if entry[1] not in gone]
+    return int(story) if story is not None else None
 
 
 def tag_entities(
@@ -179,25 +201,33 @@ def retitle(story_ids: Iterable[int]) -> int:
 
 
 def group(
-    article: Article, item: StoryArticle | None = None, *, joined: set[int] | None = None
+    article: Article,
+    item: StoryArticle | None = None,
+    *,
+    joined: set[int] | None = None,
+    again: bool = False,
 ) -> int | None:
     """Put a stored article in its story (or a new one) and store its related articles; return
     the story id. With `joined`, an existing story's new title is left to `retitle(joined)`
-    (the caller's, once per batch) and the story's id is added to it."""
-    if article.story_locked and article.story_id:
-        return article.story_id
+    (the caller's, once per batch) and the story's id is added to it. With `again`, an article
+    the index holds already (loaded after it came back on the site) is placed afresh."""
     index = story_index()
     key = str(article.pk)
     with _lock, transaction.atomic():
-        if key in index:
+        if key in index and not again:
             return int(index.story_of(key))
+        if key in index:
+            _drop(index, article.pk)
         item = item or story_article(article)
         original = str(article.duplicate_of_id) if article.duplicate_of_id else None
+        original = original if original in index else None
         assignment = None
-        if original and original in index:
-            sid: str | None = index.story_of(original)
+        if article.story_id and (article.story_locked or original is None):
+            # Back on the site after a hold, or placed by an editor: it stays in its story.
+            sid: str | None = str(article.story_id)
+        elif original is not None:
+            sid = index.story_of(original)
         else:
-            original = None
             assignment = index.assign(item)
             sid = assignment.story_id
         new = sid is None
@@ -205,7 +235,9 @@ def group(
             sid = _create_story(article.title)
         # The database first: if a write fails, the transaction rolls back and the index has
         # not changed. After `add`, a failure would leave the index ahead of the database.
-        index.add(item, sid, assignment=assignment, duplicate_of=original)
+        index.add(
+            item, sid, assignment=assignment, duplicate_of=original, locked=article.story_locked
+        )
         try:
             article.story_id = int(sid)
             if article.duplicate_of_id is None:

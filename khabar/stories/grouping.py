@@ -426,6 +426,22 @@ class StoryIndex:
             story_id = self.add(article, assignment=assignment)
             return replace(assignment, story_id=story_id)
 
+    def remove(self, article_id: str) -> list[str]:
+        """Forget an article and its copies (withdrawn, or held back by its agency), so no
+        later article joins a story through them or gets them as related; return their ids."""
+        with self._lock:
+            record = self._articles.get(article_id)
+            if record is None:
+                return []
+            copies = [a for a in self._articles.values() if a.duplicate_of == article_id]
+            for item in (*copies, record):
+                story = self._stories[item.story]
+                self._detach(story, item)
+                self._forget(item)
+                if not story.members:
+                    self._drop_story(story)
+            return [article_id, *(c.id for c in copies)]
+
     # Editors.
 
     def rename(self, story_id: str, title: str | None) -> None:
@@ -922,6 +938,22 @@ class StoryIndex:
             story.countries.subtract(record.countries)
             times = [self._articles[m].published for m in story.members]
             story.first, story.last = min(times, default=math.inf), max(times, default=-math.inf)
+
+    def _forget(self, record: _Article) -> None:
+        """Drop a detached article's record, cached vector, copy check and term counts (the
+        counts as a fresh index without it would have them)."""
+        del self._articles[record.id]
+        self._vectors.pop(record.id, None)
+        if self._dedup is not None and record.id in self._dedup:
+            self._dedup.remove(record.id)
+        if record.duplicate_of is None:
+            self._n -= 1
+            for term in record.terms:
+                left = self._df.get(term, 0) - 1
+                if left > 0:
+                    self._df[term] = left
+                else:
+                    self._df.pop(term, None)
 
     def _add_vector(self, story: _Story, vector: dict[int, float], sign: float) -> None:
         centroid = story.centroid

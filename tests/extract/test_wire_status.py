@@ -1,4 +1,5 @@
-"""Wire publication status: NewsML-G2 pubStatus and NINJS pubstatus, read and normalized."""
+"""Wire publication status: NewsML-G2 pubStatus, NINJS pubstatus and NITF docdata
+management-status, read and normalized."""
 
 from __future__ import annotations
 
@@ -48,3 +49,46 @@ def test_ninjs_pub_status_is_read(status: str, withdrawn: bool) -> None:
     parsed = parse_wire(json.dumps(item, ensure_ascii=False).encode())
     assert isinstance(parsed, WireItem)
     assert parsed.withdrawn is withdrawn
+
+
+@pytest.mark.parametrize(
+    ("status", "withdrawn", "withheld"),
+    [
+        ("usable", False, False),
+        ("embargoed", False, False),
+        ("withheld", False, True),
+        ("canceled", True, False),
+        ("CANCELED", True, False),
+    ],
+)
+def test_nitf_management_status_is_read(status: str, withdrawn: bool, withheld: bool) -> None:
+    data = (WIRES / "status" / "nitf_usable.xml").read_text(encoding="utf-8")
+    data = data.replace('management-status="usable"', f'management-status="{status}"')
+    item = parse_wire(data.encode())
+    assert isinstance(item, WireItem)
+    assert item.pub_status == status.lower()
+    assert (item.withdrawn, item.withheld) == (withdrawn, withheld)
+
+
+def test_nitf_without_management_status_has_none() -> None:
+    item = parse_wire((WIRES / "nitf_item.xml").read_bytes())
+    assert isinstance(item, WireItem)
+    assert (item.pub_status, item.withdrawn, item.withheld) == (None, False, False)
+
+
+def test_nitf_canceled_fixture_names_the_item_it_cancels() -> None:
+    usable = parse_wire((WIRES / "status" / "nitf_usable.xml").read_bytes())
+    canceled = parse_wire((WIRES / "status" / "nitf_canceled.xml").read_bytes())
+    assert isinstance(canceled, WireItem) and canceled.withdrawn
+    assert canceled.source_id == usable.source_id
+    assert (usable.version, canceled.version) == (1, 2)
+
+
+def test_newsml_and_ninjs_withheld_are_read() -> None:
+    newsml = (WIRES / "newsmlg2_item.xml").read_bytes().replace(b"stat:usable", b"stat:withheld")
+    item = parse_wire(newsml)
+    assert isinstance(item, WireItem) and item.withheld and not item.withdrawn
+    ninjs = json.loads((WIRES / "ninjs_v1.json").read_text(encoding="utf-8"))
+    ninjs["pubstatus"] = "withheld"
+    parsed = parse_wire(json.dumps(ninjs, ensure_ascii=False).encode())
+    assert isinstance(parsed, WireItem) and parsed.withheld

@@ -1,4 +1,5 @@
-"""Bylines become Author rows linked to the article: labels stripped, clear lists split."""
+"""Bylines become Author rows linked to the article: labels stripped, clear lists split,
+desks left out."""
 
 from __future__ import annotations
 
@@ -31,6 +32,15 @@ WIRES = Path(__file__).resolve().parents[1] / "fixtures" / "wires"
         ("رنا العمري، رنا العمري", ["رنا العمري"]),
         ("", []),
         ("Updated 2024", []),
+        # Desks, teams and unnamed reporters are not people: no Author for them.
+        ("وحدة الأخبار", []),
+        ("قسم الأخبار الدولية", []),
+        ("كتب: فريق التحرير", []),
+        ("مراسلنا في القاهرة", []),
+        ("By News Desk", []),
+        ("Reuters staff", []),
+        ("كتب: أحمد علي ووحدة الأخبار", ["أحمد علي"]),
+        ("سلمى حداد، الأفق نيوز", ["سلمى حداد"]),
     ],
 )
 def test_byline_names(byline: str, names: list[str]) -> None:
@@ -76,3 +86,11 @@ def test_names_with_the_same_slug_get_distinct_slugs() -> None:
     first, second = Authors().resolve(["محمد حسن", "محمد-حسن"])
     assert first.name != second.name
     assert first.slug != second.slug
+
+
+@pytest.mark.django_db
+def test_a_desk_byline_is_kept_as_text_without_an_author(tmp_path: Path) -> None:
+    Ingestor().run([ninjs(tmp_path, "a.json", by="قسم الأخبار الدولية")])
+    article = Article.objects.get()
+    assert article.byline == "قسم الأخبار الدولية"
+    assert not Author.objects.exists()

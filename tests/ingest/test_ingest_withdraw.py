@@ -81,3 +81,28 @@ def test_canceled_item_never_stored_is_not_stored(tmp_path: Path) -> None:
     assert (summary.new, summary.unchanged, summary.failed) == (0, 1, [])
     assert not Article.objects.exists()
     assert "not stored" in IngestLog.objects.get().message
+
+
+def test_nitf_canceled_item_archives_the_article_and_leaves_search() -> None:
+    assert Ingestor().run([str(WIRES / "status" / "nitf_usable.xml")]).new == 1
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.pk in search_index.indexed_ids()
+
+    summary = Ingestor().run([str(WIRES / "status" / "nitf_canceled.xml")])
+
+    assert (summary.updated, summary.new, summary.failed) == (1, 0, [])
+    article.refresh_from_db()
+    assert (article.status, article.version) == (Article.Status.ARCHIVED, 2)
+    assert article.title.startswith("تشغيل أول محطة"), "the text is kept for the record"
+    assert article.pk not in search_index.indexed_ids()
+    line = IngestLog.objects.filter(article=article).latest("pk")
+    assert line.outcome == "updated" and "withdrawn" in line.message
+    assert Article.objects.count() == 1
+
+
+def test_nitf_canceled_item_never_stored_is_not_stored() -> None:
+    summary = Ingestor().run([str(WIRES / "status" / "nitf_canceled_unseen.xml")])
+    assert (summary.new, summary.unchanged, summary.failed) == (0, 1, [])
+    assert not Article.objects.exists()
+    assert "not stored" in IngestLog.objects.get().message
