@@ -8,11 +8,15 @@ this engine computes FTS5's BM25 itself, with the same weights and recency, in t
               the database locale.
   _doc.head   the same for title and lead only (GIN-indexed): headline-and-lead candidates
   _post       (term, id, tf): one row per term of each document with its weighted frequency,
-              the per-document half of BM25. Its primary key (term, id) includes tf, so an
-              index-only scan reads the query terms' postings of a range of ids: for most
-              queries it both finds the newest matches and gives their frequencies, reading a
-              few leaf pages where a GIN bitmap would read each match's heap row (and its
-              TOASTed tsvector, for a word with prefix variants the planner filters on)
+              the per-document half of BM25, and one per filter value: reserved terms no
+              analyzer term can equal (they start with FILTER_MARK, "#"): #section:..,
+              #story:.., #agency:.., #person:.., #place:.. and the publication #month:YYYY-MM
+              and #day:YYYY-MM-DD (UTC), with tf 0. They count in no document's length and
+              no word's statistics; _term holds their document frequencies too. The primary
+              key (term, id) includes tf, so an index-only scan reads the postings of a range
+              of ids: for most queries it both finds the newest matches and gives their
+              frequencies, reading a few leaf pages where a GIN bitmap would read each
+              match's heap row (and its TOASTed tsvector)
   _doc.doc_len, _stat (documents, total length) and _term (term, document frequency, with
               changes appended to _delta until optimize() folds them in): the rest
   _text       the original text, for hits and snippets
@@ -20,14 +24,18 @@ Candidates are ranked as in the SQLite engine (see engine.CANDIDATES). When a wo
 that the newest candidates fill a slice of the newest ids, `total` is estimated from that slice
 (SearchResult.total_exact is False), as SQLite estimates it: counting every match would visit
 every matching row.
-Two ways to find the candidates, chosen per query: postings (index-only range scans over a
-slice of the newest ids, sized from the document frequencies; phrases are then checked on the
-tsvector of the documents holding all their words), or the GIN indexes, whose candidates then
-read their frequencies from _post (a range scan for a term with few postings among them, a
-probe per candidate for the others). GIN serves filtered searches (bitmaps AND-ed with the
-facet, section and date indexes spare reading each match's row), head_candidates, and words
-that must all match when their postings would cost more than _POSTINGS_BUDGET_US (a rare
-word next to a very common one: GIN intersects them, postings would read all of the common).
+Two ways to find the candidates, chosen per query by estimated cost. Postings: a filter is one
+more need of the query, like a word (a date range: the month and day terms covering it, its
+exact bounds checked on each hit's _doc row); in a slice of the newest ids sized from the
+document frequencies, the postings of the rarest need and of the other terms worth reading
+are merged newest first, the terms most documents hold are probed per id, and reading stops
+at `candidates` matches; phrases are then checked on the tsvector of the documents holding
+all their words. Or the GIN indexes (bitmaps AND-ed with the facet, section and date
+indexes), whose candidates then read their frequencies from _post (a range scan for a term
+with few postings among them, a probe per candidate for the others): they serve
+head_candidates, and the few searches whose postings would cost well over GIN's estimate.
+Changing this layout bumps SCHEMA_VERSION: setup() then refuses the old tables, and
+`khabar reindex` drops and rebuilds them.
 Phrases are ranked as FTS5 would only approximately: frequency and document frequency of the
 rarest of their terms.
 """
@@ -35,9 +43,10 @@ rarest of their terms.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from khabar.search.analyzer import DEFAULT_ANALYZER, Analyzer
@@ -58,9 +67,21 @@ from khabar.search.ranking import (
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["SCHEMA_VERSION", "PostgresEngine", "tsquery", "tsvector"]
+__all__ = [
+    "FILTER_MARK",
+    "SCHEMA_VERSION",
+    "PostgresEngine",
+    "filter_terms",
+    "period_terms",
+    "tsquery",
+    "tsvector",
+]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+# Filters are postings terms too (see filter_terms), marked by a first character no analyzer
+# term has: a normalized term holds only letters, digits and inner dots, and even without
+# normalization an edge character is never punctuation.
+FILTER_MARK = "#"
 _WEIGHT_LETTERS = ("A", "B", "C")
 _MAX_POSITION = 16_383
 _MAX_POSITIONS_PER_TERM = 256
@@ -68,20 +89,24 @@ _MAX_POSITIONS_PER_TERM = 256
 _FIELD_GAP = 64
 # Each next slice of newest ids searched for candidates is this many times wider.
 _SLICE_GROWTH = 8
-# What the postings path may cost before the GIN indexes are used instead, in µs: reading a
-# posting (index-only, cached) about 0.25 µs, grouping it by id 1.2 µs more; each document
-# holding every clause looked up in _doc, 3 µs, and 15 µs more with a phrase (its tsvector is
-# read). Measured with EXPLAIN ANALYZE on the 100k bench index.
-_POSTINGS_BUDGET_US = 25_000
-_POSTING_US = 0.25
-_GROUP_US = 1.2
+# What the postings path may cost before the GIN indexes are considered, in µs: reading a
+# posting (index-only, cached) newest first, merging it with the other terms' and grouping
+# it by id, about 0.6 µs; probing a term for one id, 4 µs; each match's _doc row, 3 µs, and
+# 15 µs more with a phrase (its tsvector is read). Measured on the 1M bench index.
+_POSTINGS_BUDGET_US = 50_000
+_MERGE_US = 0.6
+_PROBE_US = 4.0
 _HIT_US = 3.0
 _PHRASE_US = 15.0
 # The GIN path, estimated to choose between the two: it decodes every posting of the query's
-# words, whatever the slice (about 0.1 µs each, from the 1M bench index), then probes _post
-# once per candidate and term (about 4 µs).
+# words and filters once per slice it tries (about 0.1 µs each), then probes _post once per
+# candidate and term. Over the 300 bench queries at 1M it ran 1.5 times further over its
+# estimate than the postings path did (its bitmaps and heap pages are colder), hence the
+# margin.
 _GIN_POSTING_US = 0.1
-_PROBE_US = 4.0
+_GIN_MARGIN = 1.5
+# psycopg.pq.TransactionStatus.INERROR, without importing psycopg at module level.
+_IN_ERROR = 3
 
 
 def _lexeme(term: str) -> str:
@@ -143,10 +168,53 @@ def tsquery(query: Query, *, head: bool = False) -> str:
     return " & ".join(parts)
 
 
-def _expected_matches(query: Query, df: dict[str, int], top: int) -> float:
-    """Return how many documents hold every clause's words if words were independent (for
-    a phrase, all its words: more than match it in order)."""
+def filter_terms(
+    section: str | None, story: int | None, facets: Iterable[str], published: datetime
+) -> list[str]:
+    """Return the reserved postings terms of a document's filter values: its section (stored
+    form), story, facets ("agency:..."), and publication month and day (UTC)."""
+    moment = utc(published)
+    terms = [_month_term(moment.date()), _day_term(moment.date())]
+    if section is not None:
+        terms.append(f"{FILTER_MARK}section:{section}")
+    if story is not None:
+        terms.append(f"{FILTER_MARK}story:{story}")
+    return terms + [f"{FILTER_MARK}{facet}" for facet in facets]
+
+
+def _month_term(day: date) -> str:
+    return f"{FILTER_MARK}month:{day.year:04d}-{day.month:02d}"
+
+
+def _day_term(day: date) -> str:
+    return f"{FILTER_MARK}day:{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def period_terms(first: date, last: date) -> list[str]:
+    """Return the month and day terms covering the days first..last (UTC): whole months as
+    one term, the days of a month only partly inside as day terms."""
+    terms = []
+    day = first
+    while day <= last:
+        month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if day.day == 1 and month_end <= last:
+            terms.append(_month_term(day))
+            day = month_end + timedelta(days=1)
+        else:
+            terms.append(_day_term(day))
+            day += timedelta(days=1)
+    return terms
+
+
+def _expected_matches(
+    query: Query, df: dict[str, int], top: int, limits: Sequence[Sequence[str]] = ()
+) -> float:
+    """Return how many documents hold every clause's words, and one term of each filter
+    clause in `limits`, if words were independent (for a phrase, all its words: more than
+    match it in order)."""
     expected = float(max(1, top))
+    for alternatives in limits:
+        expected *= min(1.0, sum(df.get(term, 0) for term in alternatives) / max(1, top))
     for clause in query.required:
         if clause.is_phrase:
             for term in clause.terms:
@@ -157,28 +225,110 @@ def _expected_matches(query: Query, df: dict[str, int], top: int) -> float:
     return expected
 
 
-def _postings_cost(query: Query, df: dict[str, int], terms: _Terms, top: int) -> float:
-    """Return the estimated µs of ranking `query` from the postings of every id."""
-    phrases = any(c.is_phrase for c in (*query.required, *query.excluded))
-    postings = sum(df.get(term, 0) for term in terms.required)
-    # With several clauses only the ids of the rarest are grouped (see _postings_sql).
-    rarest = sum(df.get(term, 0) for term in _rarest(query, df))
-    grouped = rarest * len(query.required) if len(query.required) > 1 else postings
-    hits = _expected_matches(query, df, top) * (_HIT_US + (_PHRASE_US if phrases else 0.0))
-    return postings * _POSTING_US + grouped * _GROUP_US + hits
+@dataclass(frozen=True)
+class _Part:
+    """Terms read into one frequency column: a word's term, or every term of a filter."""
+
+    column: str
+    terms: tuple[str, ...]
+
+    def held(self, df: dict[str, int]) -> int:
+        """Return how many documents hold one of the terms."""
+        return sum(df.get(term, 0) for term in self.terms)
+
+    def frequency(self, alias: str) -> tuple[str, list[Any]]:
+        """Return the aggregate giving this part's frequency (NULL: absent) and its values."""
+        if len(self.terms) == 1:
+            return f"max({alias}.tf) FILTER (WHERE {alias}.term = %s) AS {self.column}", [
+                self.terms[0]
+            ]
+        sql = f"max({alias}.tf) FILTER (WHERE {alias}.term = ANY(%s)) AS {self.column}"
+        return sql, [list(self.terms)]
 
 
-def _rarest(query: Query, df: dict[str, int]) -> list[str]:
-    """Return the terms of the required clause held by the fewest documents (of a phrase,
-    its rarest term): every match holds one of them."""
+@dataclass(frozen=True)
+class _Need:
+    """What every match holds: one of these parts (a word or its variants; a filter)."""
 
-    def held(clause: Clause) -> tuple[int, list[str]]:
+    parts: tuple[_Part, ...]
+
+    def held(self, df: dict[str, int]) -> int:
+        """Return how many documents hold one of the parts (an overestimate with variants)."""
+        return sum(part.held(df) for part in self.parts)
+
+    def test(self) -> str:
+        """Return the SQL test of this need on its parts' frequency columns."""
+        return "(" + " OR ".join(f"{part.column} IS NOT NULL" for part in self.parts) + ")"
+
+
+def _needs(query: Query, terms: _Terms, limits: Sequence[Sequence[str]]) -> list[_Need]:
+    """Return what a match of `query` with these filter clauses holds: each word clause (each
+    word of a phrase), then each filter."""
+    needs = []
+    for clause in query.required:
+        parts = [_Part(terms.column(term), (term,)) for term in clause.alternatives]
         if clause.is_phrase:
-            term = min(clause.terms, key=lambda x: df.get(x, 0))
-            return df.get(term, 0), [term]
-        return sum(df.get(x, 0) for x in clause.alternatives), list(clause.alternatives)
+            needs += [_Need((part,)) for part in parts]
+        else:
+            needs.append(_Need(tuple(parts)))
+    needs += [_Need((_Part(f"f{i}", tuple(c)),)) for i, c in enumerate(limits)]
+    return needs
 
-    return min((held(clause) for clause in query.required), key=lambda pair: pair[0])[1]
+
+@dataclass
+class _Plan:
+    """How the postings path finds the newest matches of a slice: the postings of the driver
+    (the rarest need) and of the other merged terms are read newest first and merged by id;
+    the terms most documents hold are probed for each id left."""
+
+    driver: _Need
+    others: list[_Need]
+    merged: list[_Part] = field(default_factory=list)
+    probes: list[list[_Part]] = field(default_factory=list)
+    cost: float = 0.0
+
+    def tests(self) -> tuple[list[str], list[str]]:
+        """Return the tests of each id on its merged columns, then those needing a probe."""
+        merged = {part.column for part in self.merged}
+        driver = " OR ".join(f"{part.column} IS NOT NULL" for part in self.driver.parts)
+        held: list[str] = [f"({driver})"]
+        probed: list[str] = []
+        probes = {part.column for group in self.probes for part in group}
+        for need in self.others:
+            columns = {part.column for part in need.parts}
+            if columns <= merged:
+                held.append(need.test())
+            elif columns <= merged | probes:
+                probed.append(need.test())
+        return held, probed
+
+
+def _plan(needs: list[_Need], df: dict[str, int], share: float, top: int) -> _Plan:
+    """Return the cheapest plan by estimate: a term is merged when reading its postings in
+    the slice costs less than probing it for each id left by the rarer needs."""
+    ordered = sorted(needs, key=lambda need: need.held(df))
+    plan = _Plan(ordered[0], ordered[1:], list(ordered[0].parts))
+    ids = plan.driver.held(df) * share
+    plan.cost = ids * _MERGE_US
+    placed = {part.column for part in plan.merged}
+    for need in plan.others:
+        probed: list[_Part] = []
+        for part in (p for p in need.parts if p.column not in placed):
+            placed.add(part.column)
+            merge = part.held(df) * share * _MERGE_US
+            # A filter of periods is not probed (a lookup per period): unless merged, its
+            # test is the date bounds' on each hit's _doc row, read anyway.
+            periods = len(part.terms) > 1
+            probe = ids * (_HIT_US if periods else _PROBE_US)
+            if merge <= probe:
+                plan.merged.append(part)
+            elif not periods:
+                probed.append(part)
+            plan.cost += min(merge, probe)
+        if probed:
+            plan.probes.append(probed)
+        ids *= min(1.0, need.held(df) / max(1, top))
+    return plan
 
 
 class _Terms:
@@ -193,6 +343,16 @@ class _Terms:
     def column(self, term: str) -> str:
         """Return the column holding `term`'s frequency."""
         return self._names[term]
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """A search's filters for the postings path: clauses of filter terms (a match holds a term
+    of each) and the exact date bounds."""
+
+    clauses: tuple[tuple[str, ...], ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 class PostgresEngine(BaseEngine):
@@ -293,7 +453,8 @@ class PostgresEngine(BaseEngine):
         return total
 
     def _rows(self, doc: Document) -> tuple[list[tuple[Any, ...]], dict[str, float], int]:
-        """Return the doc and text rows of `doc`, its weighted term frequencies and length."""
+        """Return the doc and text rows of `doc`, its postings (weighted term frequencies, and
+        its filter terms at 0, outside its length) and its length."""
         fields = [self.analyzer.terms(text) for text in (doc.title, doc.lead, doc.body)]
         literal, tf = _analyzed(fields)
         head = _analyzed(fields[:2])[0]
@@ -304,6 +465,7 @@ class PostgresEngine(BaseEngine):
             (doc.id, utc(doc.published), section, doc.story, facets, length, literal, head),
             (doc.id, doc.source_id, doc.url, doc.title, doc.lead, doc.body),
         ]
+        tf.update(dict.fromkeys(filter_terms(section, doc.story, facets, doc.published), 0.0))
         return rows, tf, length
 
     def _insert(self, docs: Sequence[Document]) -> None:
@@ -358,13 +520,16 @@ class PostgresEngine(BaseEngine):
     def _remove(self, ids: Sequence[int]) -> int:
         wanted = (list(ids),)
         t = self.t
-        # A document's postings are found from its tsvector's lexemes (the same terms), by
-        # primary key: an index on _post.id alone would cost as much again as the postings.
+        # A document's postings are found from its tsvector's lexemes (the same terms) and its
+        # filter values, by primary key: an index on _post.id alone would cost as much again
+        # as the postings.
+        marks = self._stored_filter_terms(ids)
         terms = self.conn.execute(
             f"DELETE FROM {t['post']} AS p USING (SELECT id, unnest(tsvector_to_array(tsv)) "
-            f"AS term FROM {t['doc']} WHERE id = ANY(%s)) AS x "
+            f"AS term FROM {t['doc']} WHERE id = ANY(%s) "
+            "UNION ALL SELECT * FROM unnest(%s::bigint[], %s::text[])) AS x "
             "WHERE p.term = x.term AND p.id = x.id RETURNING p.term".encode(),
-            wanted,
+            (list(ids), [doc_id for doc_id, _ in marks], [term for _, term in marks]),
         ).fetchall()
         lengths = self.conn.execute(
             f"DELETE FROM {t['doc']} WHERE id = ANY(%s) RETURNING doc_len".encode(), wanted
@@ -376,6 +541,15 @@ class PostgresEngine(BaseEngine):
         df = Counter({term: -n for term, n in df.items()})
         self._update_stats(df, -len(lengths), -sum(int(row[0]) for row in lengths))
         return len(lengths)
+
+    def _stored_filter_terms(self, ids: Sequence[int]) -> list[tuple[int, str]]:
+        """Return (id, term) of the filter terms of the indexed documents `ids`."""
+        rows = self.conn.execute(
+            f"SELECT id, section, story, facets, published FROM {self.t['doc']} "
+            "WHERE id = ANY(%s)".encode(),
+            (list(ids),),
+        ).fetchall()
+        return [(int(r[0]), term) for r in rows for term in filter_terms(r[1], r[2], r[3], r[4])]
 
     def delete(self, ids: Iterable[int]) -> int:
         """Remove documents by id; unknown ids are skipped. Return how many were removed."""
@@ -425,19 +599,19 @@ class PostgresEngine(BaseEngine):
     ) -> Ranked:
         """Return one page of (id, score), best first, and the number of matches."""
         terms = _Terms(query)
-        df = self.doc_freqs(terms.required)
-        top, floors = self._slices(query, df)
-        if not _expected_matches(query, df, top):
-            # A required word no document holds: nothing can match, and the other words'
-            # postings need not be read.
+        limits = self._limits(filters)
+        df = self.doc_freqs({*terms.required, *(t for c in limits.clauses for t in c)})
+        top, floors = self._slices(query, df, limits)
+        if not _expected_matches(query, df, top, limits.clauses):
+            # A required word (or filter value) no document holds: nothing can match, and the
+            # other words' postings need not be read.
             self._done()
             return [], 0, True
         score, score_params = self._score_sql(query, now, df, terms)
-        # Filters need each hit's _doc row, which the GIN path's bitmaps (AND-ed with the
-        # facet, section and date indexes) avoid reading; head_candidates needs the head GIN.
-        if not self.head_candidates and filters == Filters():
+        # head_candidates needs the head GIN.
+        if not self.head_candidates:
             ranked = self._rank_postings(
-                query, (offset, limit), top, df, terms, (score, score_params)
+                query, limits, (offset, limit), (top, floors, df), terms, (score, score_params)
             )
             if ranked is not None:
                 self._done()
@@ -448,40 +622,78 @@ class PostgresEngine(BaseEngine):
         self._done()
         return ranked
 
+    def _limits(self, filters: Filters) -> _Limits:
+        """Return `filters` as clauses of filter terms, and the date bounds to check exactly."""
+        clauses: list[tuple[str, ...]] = []
+        section = filters.section_key()
+        if section is not None:
+            clauses.append((f"{FILTER_MARK}section:{section}",))
+        if filters.story is not None:
+            clauses.append((f"{FILTER_MARK}story:{filters.story}",))
+        clauses += [(f"{FILTER_MARK}{kind}:{key}",) for kind, key in filters.facets()]
+        since = filters.since and utc(filters.since)
+        until = filters.until and utc(filters.until)
+        if since or until:
+            period = self._period(since, until)
+            if period is not None:
+                clauses.append(period)
+        return _Limits(tuple(clauses), since, until)
+
+    def _period(self, since: datetime | None, until: datetime | None) -> tuple[str, ...] | None:
+        """Return the month and day terms covering since..until within the indexed dates
+        (empty: no document; None: every document is inside)."""
+        row = self.conn.execute(
+            f"SELECT min(published), max(published) FROM {self.t['doc']}".encode()
+        ).fetchone()
+        if row is None or row[0] is None:
+            return ()
+        oldest, newest = utc(row[0]), utc(row[1])
+        if (since is None or since <= oldest) and (until is None or until >= newest):
+            return None
+        first = max(since, oldest) if since else oldest
+        last = min(until, newest) if until else newest
+        return tuple(period_terms(first.date(), last.date()))
+
     def _rank_postings(
         self,
         query: Query,
+        limits: _Limits,
         page: tuple[int, int],
-        top: int,
-        df: dict[str, int],
+        stats: tuple[int, list[int], dict[str, int]],
         terms: _Terms,
         score: tuple[str, list[Any]],
     ) -> Ranked | None:
         """Rank from the postings of the newest ids; None when that would cost too much."""
-        expected = _expected_matches(query, df, top)
-        cost = _postings_cost(query, df, terms, top)
+        top, floors, df = stats
+        expected = _expected_matches(query, df, top, limits.clauses)
+        needs = _needs(query, terms, limits.clauses)
         # A slice expected to hold twice `candidates` matches (words taken as independent,
         # so a phrase may need a wider one); the whole index if the query is not that common.
         width = 2 * self.candidates * top / max(1.0, expected)
         floor = top - int(width) if width < top else -1
-        sql, params = self._postings_sql(query, terms, score, df)
         offset, limit = page
-        # The GIN path beats postings only for words that all must match, one of them rare
-        # and another common (GIN intersects them; postings read all of the common one's).
-        # For one clause it would visit the heap row of each match, and for a phrase test
-        # the same tsvectors, in cruder slices.
+        # The GIN path can beat postings only for needs that must all match and that many
+        # documents hold (it decodes a posting for a sixth of what merging one costs, but
+        # once per slice it tries). For one need it would visit the heap row of each match,
+        # and for a phrase test the same tsvectors, in cruder slices.
         phrases = any(c.is_phrase for c in (*query.required, *query.excluded))
-        bounded = len(query.required) > 1 and not phrases
-        gin = sum(df.get(term, 0) for term in terms.required) * _GIN_POSTING_US + min(
-            expected, self.candidates
-        ) * (_HIT_US + _PROBE_US * len(terms.required))
+        bounded = len(needs) > 1 and not phrases
+        gin = self._gin_cost(needs, df, expected, (top, floors), len(terms.required))
+        hit_us = _HIT_US + (_PHRASE_US if phrases else 0.0)
         while True:
             share = 1.0 if floor < 0 else (top - floor) / max(1, top)
-            if bounded and cost * share > max(_POSTINGS_BUDGET_US, gin):
+            # Reading stops at `candidates` matches: about half of a slice sized for twice
+            # as many.
+            read = share * min(1.0, self.candidates / max(1.0, expected * share))
+            plan = _plan(needs, df, read, top)
+            cost = plan.cost + min(expected * share, self.candidates) * hit_us
+            if bounded and cost > max(_POSTINGS_BUDGET_US, gin * _GIN_MARGIN):
                 return None
-            rows = self.conn.execute(
-                sql.encode(), [*params(floor), self.candidates, *score[1], limit, offset]
-            ).fetchall()
+            sql, params = self._postings_sql(query, limits, plan, floor, score[0])
+            with self._merge_scans():
+                rows = self.conn.execute(
+                    sql.encode(), [*params, self.candidates, *score[1], limit, offset]
+                ).fetchall()
             found, low = int(rows[0][0]), rows[0][1]
             ranked = [(int(r[2]), float(r[3])) for r in rows if r[2] is not None]
             if found >= self.candidates:
@@ -496,81 +708,115 @@ class PostgresEngine(BaseEngine):
             growth = min(_SLICE_GROWTH, max(2.0, 1.5 * self.candidates / max(1, found)))
             floor = top - int(width * growth) if width * growth < top else -1
 
-    def _postings_sql(
+    def _gin_cost(
         self,
-        query: Query,
-        terms: _Terms,
-        score: tuple[str, list[Any]],
+        needs: list[_Need],
         df: dict[str, int],
-    ) -> tuple[str, Callable[[int], list[Any]]]:
-        """Return the postings ranking query and a function giving its parameters for a floor.
+        expected: float,
+        slices: tuple[int, list[int]],
+        terms: int,
+    ) -> float:
+        """Return the estimated µs of the GIN path: it decodes every posting of the needs'
+        terms once per slice it counts matches in and once more to fetch them, then probes
+        _post once per candidate and term."""
+        top, floors = slices
+        passes = 1
+        for floor in floors[:-1]:
+            passes += 1
+            if expected * (top - floor) / max(1, top) >= self.candidates:
+                break
+        held = sum(need.held(df) for need in needs)
+        hits = min(expected, self.candidates) * (_HIT_US + _PROBE_US * terms)
+        return held * _GIN_POSTING_US * passes + hits
 
-        One index-only scan reads the postings of every required term among ids above the
-        floor; grouped by id they give each term's frequency (NULL: absent), from which the
-        clauses are tested; only phrases read the tsvector, of documents holding all their
-        terms. Only the ids holding the rarest clause are grouped: grouping every posting of a
-        common word costs some 1.5 µs per posting and term, five times what reading it does.
-        An excluded word is looked up per match instead (it may be a very common one).
+    def _postings_sql(
+        self, query: Query, limits: _Limits, plan: _Plan, floor: int, score: str
+    ) -> tuple[str, list[Any]]:
+        """Return the postings ranking query of `plan` above `floor`, and its parameters.
+
+        The merged terms' postings come newest first from index-only range scans, merged into
+        one stream by id and grouped as it flows (each term's frequency, NULL if absent);
+        the ids holding the merged needs then probe the other terms (a few µs each, so a
+        word most documents hold is not read whole) and their _doc row, where phrases,
+        excluded words and date bounds are checked. Nothing is sorted or hashed, so reading
+        stops at `candidates` matches.
         """
         t = self.t
+        branches: list[str] = []
+        params: list[Any] = []
+        for k, part in enumerate(plan.merged):
+            for term in part.terms:
+                branches.append(
+                    f"(SELECT id, tf, {k} AS k FROM {t['post']} WHERE term = %s AND id > %s "
+                    "ORDER BY id DESC)"
+                )
+                params += [term, floor]
         columns = ", ".join(
-            f"max(p.tf) FILTER (WHERE p.term = %s) AS {terms.column(term)}"
-            for term in terms.required
+            f"max(u.tf) FILTER (WHERE u.k = {k}) AS {part.column}"
+            for k, part in enumerate(plan.merged)
         )
-        conditions: list[str] = []
-        checks: list[Any] = []
-        for clause in query.required:
-            if clause.is_phrase:
-                conditions.append(
-                    "("
-                    + " AND ".join(f"{terms.column(x)} IS NOT NULL" for x in clause.terms)
-                    + " AND d.tsv @@ %s::tsquery)"
-                )
-                checks.append(_clause(clause))
-            else:
-                conditions.append(
-                    "("
-                    + " OR ".join(f"{terms.column(x)} IS NOT NULL" for x in clause.alternatives)
-                    + ")"
-                )
-        for clause in query.excluded:
-            if clause.is_phrase:
-                conditions.append("NOT d.tsv @@ %s::tsquery")
-                checks.append(_clause(clause))
-            else:
-                conditions.append(
-                    f"NOT EXISTS (SELECT 1 FROM {t['post']} AS x WHERE x.term = ANY(%s) "
-                    "AND x.id = h.id)"
-                )
-                checks.append(list(clause.alternatives))
-        several = len(query.required) > 1
-        rare = (
-            f"AND p.id IN (SELECT r.id FROM {t['post']} AS r WHERE r.term = ANY(%s) AND r.id > %s)"
-        )
-        rare = rare if several else ""
+        probes = ""
+        for i, group in enumerate(plan.probes):
+            probed, values = self._frequencies(group, "x")
+            probes += (
+                f"CROSS JOIN LATERAL (SELECT {probed} FROM {t['post']} AS x WHERE "
+                f"x.term = ANY(%s) AND x.id = h.id) AS q{i} "
+            )
+            params += [*values, [term for part in group for term in part.terms]]
+        held, probed_tests = plan.tests()
+        late, checks = self._late(query, limits)
         sql = (
-            f"WITH hit AS (SELECT p.id, {columns} FROM {t['post']} AS p "
-            f"WHERE p.term = ANY(%s) AND p.id > %s {rare} GROUP BY p.id), "
+            f"WITH hit AS (SELECT u.id, {columns} FROM ({' UNION ALL '.join(branches)}) AS u "
+            "GROUP BY u.id ORDER BY u.id DESC), "
+            "newest AS MATERIALIZED (SELECT h.*, "
+            + "".join(f"q{i}.*, " for i in range(len(plan.probes)))
+            + "d.published, d.doc_len "
+            f"FROM (SELECT * FROM hit WHERE {' AND '.join(held)}) AS h "
             # One primary-key probe per hit (OFFSET 0 keeps the planner from flattening the
             # LATERAL into a merge join, which reads every _doc row of the slice).
-            "newest AS MATERIALIZED (SELECT h.*, d.published, d.doc_len FROM hit AS h "
-            f"CROSS JOIN LATERAL (SELECT * FROM {t['doc']} AS d WHERE d.id = h.id OFFSET 0) "
-            "AS d WHERE "
-            f"{' AND '.join(conditions)} ORDER BY h.id DESC LIMIT %s), "
-            f"page AS (SELECT id, {score[0]} AS score FROM newest "
+            f"{probes}CROSS JOIN LATERAL (SELECT * FROM {t['doc']} AS d WHERE d.id = h.id "
+            f"OFFSET 0) AS d WHERE {' AND '.join([*probed_tests, *late] or ['true'])} "
+            "ORDER BY h.id DESC LIMIT %s), "
+            f"page AS (SELECT id, {score} AS score FROM newest "
             "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s) "
             "SELECT c.n, c.low, page.id, page.score FROM (SELECT count(*) AS n, min(id) AS low "
             "FROM newest) AS c LEFT JOIN page ON true ORDER BY page.score DESC, page.id DESC"
         )
+        return sql, [*params, *checks]
 
-        rarest = _rarest(query, df)
+    @staticmethod
+    def _frequencies(parts: Sequence[_Part], alias: str) -> tuple[str, list[Any]]:
+        """Return the frequency columns of `parts` read from `alias`, and their values."""
+        pairs = [part.frequency(alias) for part in parts]
+        return ", ".join(sql for sql, _ in pairs), [v for _, values in pairs for v in values]
 
-        def params(floor: int) -> list[Any]:
-            required = list(terms.required)
-            head = [*required, required, floor, *([rarest, floor] if several else [])]
-            return [*head, *checks]
-
-        return sql, params
+    def _late(self, query: Query, limits: _Limits) -> tuple[list[str], list[Any]]:
+        """Return the tests of a hit that need its _doc row or a lookup (phrases, exclusions,
+        date bounds), and their parameters."""
+        late: list[str] = []
+        checks: list[Any] = []
+        for clause in query.required:
+            if clause.is_phrase:
+                late.append("d.tsv @@ %s::tsquery")
+                checks.append(_clause(clause))
+        for clause in query.excluded:
+            if clause.is_phrase:
+                late.append("NOT d.tsv @@ %s::tsquery")
+                checks.append(_clause(clause))
+            else:
+                late.append(
+                    f"NOT EXISTS (SELECT 1 FROM {self.t['post']} AS x WHERE x.term = ANY(%s) "
+                    "AND x.id = h.id)"
+                )
+                checks.append(list(clause.alternatives))
+        for sql, bound in (
+            ("d.published >= %s", limits.since),
+            ("d.published <= %s", limits.until),
+        ):
+            if bound is not None:
+                late.append(sql)
+                checks.append(bound)
+        return late, checks
 
     def _rank_gin(
         self,
@@ -670,15 +916,41 @@ class PostgresEngine(BaseEngine):
         return [(int(r[0]), float(r[1])) for r in found]
 
     @contextmanager
+    def _merge_scans(self) -> Iterator[None]:
+        """Keep the planner on ordered scans merged without sorts or hashes (and with no
+        parallel workers), so a postings query stops at its LIMIT: its estimates of how
+        many postings a term has in a slice are too rough to choose well."""
+        off = ("enable_hashjoin", "enable_hashagg", "enable_sort", "enable_material")
+        with self._planner({**dict.fromkeys(off, "off"), "max_parallel_workers_per_gather": "0"}):
+            yield
+
+    @contextmanager
     def _bitmap_scans(self) -> Iterator[None]:
         """Keep the planner on GIN bitmaps: a primary-key range scan would test each row's
         tsvector (it picks one for `id > floor` when it misjudges how many rows match)."""
-        row = self.conn.execute(b"SELECT set_config('enable_indexscan', 'off', true)")
-        row.fetchone()
+        with self._planner({"enable_indexscan": "off"}):
+            yield
+
+    @contextmanager
+    def _planner(self, settings: dict[str, str]) -> Iterator[None]:
+        """Apply planner settings to the statements run inside, then restore them."""
+        before = self._set(settings)
         try:
             yield
         finally:
-            self.conn.execute(b"SELECT set_config('enable_indexscan', 'on', true)").fetchone()
+            # An aborted transaction undoes them when it is rolled back.
+            if self.conn.info.transaction_status != _IN_ERROR:
+                self._set(before)
+
+    def _set(self, settings: dict[str, str]) -> dict[str, str]:
+        """Set planner settings; return their values before. In a transaction they hold until
+        its end at most; with autocommit (Django outside atomic()) a local setting would end
+        with its own statement, so they are set for the session."""
+        local = "false" if self.conn.autocommit else "true"
+        calls = ", ".join(f"current_setting(%s), set_config(%s, %s, {local})" for _ in settings)
+        values = [x for name, value in settings.items() for x in (name, name, value)]
+        row = self.conn.execute(f"SELECT {calls}".encode(), values).fetchone() or ()
+        return dict(zip(settings, row[::2], strict=True))
 
     def _floor(self, top: int, floors: list[int], where: str, params: list[Any]) -> tuple[int, int]:
         """Return the lowest id of the newest slice holding `candidates` matches (-1: all ids)
@@ -702,21 +974,27 @@ class PostgresEngine(BaseEngine):
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def _slices(self, query: Query, df: dict[str, int]) -> tuple[int, list[int]]:
+    def _slices(self, query: Query, df: dict[str, int], limits: _Limits) -> tuple[int, list[int]]:
         """Return the highest id and the id floors, newest slice first, ending with -1 (all)."""
         row = self.conn.execute(f"SELECT max(id) FROM {self.t['doc']}".encode()).fetchone()
         top = int(row[0]) if row and row[0] is not None else 0
-        # No more documents match than hold the rarest clause: start from a slice that would
-        # hold twice `candidates` of them if the matches were spread evenly over the ids.
+        # No more documents match than hold the rarest clause or filter, and about as many as
+        # independent words would give: start from a slice that would hold twice `candidates`
+        # of them if the matches were spread evenly over the ids (each slice tried costs the
+        # GIN path a bitmap of every match, so rather too wide than too narrow).
         bound = min(
-            min(df.get(t, 0) for t in c.terms)
-            if c.is_phrase
-            else sum(df.get(t, 0) for t in c.alternatives)
-            for c in query.required
+            _expected_matches(query, df, top, limits.clauses),
+            *(sum(df.get(t, 0) for t in clause) for clause in limits.clauses),
+            *(
+                min(df.get(t, 0) for t in c.terms)
+                if c.is_phrase
+                else sum(df.get(t, 0) for t in c.alternatives)
+                for c in query.required
+            ),
         )
         if bound <= self.candidates or top <= 0:
             return top, [-1]
-        floors, width = [], max(self.candidates * 2, 2 * self.candidates * top // bound)
+        floors, width = [], max(self.candidates * 2, int(2 * self.candidates * top / bound))
         while width < top:
             floors.append(top - width)
             width *= _SLICE_GROWTH
