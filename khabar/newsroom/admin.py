@@ -121,7 +121,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if "story" in form.changed_data:
             obj.story_locked = obj.story_id is not None
         super().save_model(request, obj, form, change)
-        storyline.forget_index()
+        storyline.stories_edited()
 
     @admin.action(description=_("فصل الأخبار المحددة في قصة جديدة"))
     def split_into_new_story(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
@@ -146,7 +146,7 @@ class StoryAdmin(admin.ModelAdmin):
         if change and "title" in form.changed_data:
             obj.title_locked = True
         super().save_model(request, obj, form, change)
-        storyline.forget_index()
+        storyline.stories_edited()
 
     @admin.action(description=_("دمج القصص المحددة في أقدمها"))
     def merge_stories(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:

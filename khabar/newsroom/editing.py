@@ -16,7 +16,7 @@ from khabar.newsroom.signals import content_changed
 def move(article: Article, story: Story) -> None:
     """Put an article in a story for good."""
     Article.objects.filter(pk=article.pk).update(story=story, story_locked=True)
-    storyline.forget_index()
+    storyline.stories_edited()
     content_changed.send(sender=Article)
 
 
@@ -28,7 +28,7 @@ def merge(stories: list[Story]) -> Story:
     Article.objects.filter(story=kept).update(story_locked=True)
     for story in absorbed:
         story.delete()
-    storyline.forget_index()
+    storyline.stories_edited()
     content_changed.send(sender=Article)
     return kept
 
@@ -43,6 +43,6 @@ def split(articles: list[Article]) -> Story:
     old = Story.objects.filter(pk__in={a.story_id for a in articles if a.story_id})
     story.kept_apart.add(*old)
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(story=story, story_locked=True)
-    storyline.forget_index()
+    storyline.stories_edited()
     content_changed.send(sender=Article)
     return story

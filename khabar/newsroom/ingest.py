@@ -104,9 +104,9 @@ class Ingestor:
         self._logged: dict[str, Article] = {}
         # Stories joined by this chunk's articles, retitled once at the end of the chunk.
         self._joined: set[int] = set()
-        # Editors may have moved, merged or renamed stories since the last run: start from
-        # what the database says.
-        storyline.forget_index()
+        # Other processes may have stored articles, and editors moved, merged or renamed
+        # stories, since the last run: bring the story index up to the database.
+        storyline.catch_up()
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -392,6 +392,7 @@ class Ingestor:
             outcome = self._done("updated", item, source, target, existing, why)
         # After the commit: the index in memory never holds less than the database shows.
         story = storyline.forget_article(existing.pk)
+        storyline.stories_edited(here=False)  # other processes' indexes still hold it
         if story is not None:
             self._joined.add(story)  # its title may have been this article's headline
         return outcome

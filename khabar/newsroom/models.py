@@ -545,6 +545,18 @@ class LiveEntry(models.Model):
         return f"{self.event.get_absolute_url()}#entry-{self.pk}"
 
 
+class StoryEdits(models.Model):
+    """One row counting the changes to stories that new article rows do not show: editors'
+    moves, merges, splits and renames, the merge pass, withdrawals. Each process's in-memory
+    story index (khabar.newsroom.storyline) reloads when the count has moved since it loaded.
+    """
+
+    revision = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"story edits #{self.revision}"
+
+
 class LiveChange(models.Model):
     """A change open live pages must show without a reload: an entry edited or removed, or the
     event going on or off the air. New entries need no row: their ids already say what is new.

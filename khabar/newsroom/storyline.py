@@ -4,6 +4,12 @@ The pure work (recognition, similarity, grouping) is `khabar.stories`; this modu
 `StoryIndex` per process, loaded from the database on first use, and writes its decisions back.
 What an editor decided (an article moved by hand, a renamed story, stories kept apart) is loaded
 as a lock the algorithm never undoes.
+
+Loading 30 days of articles costs about 8 ms an article, so the index outlives a run: before
+each run `catch_up()` adds the articles other processes stored since (new rows say all there is
+to know about them), and reloads only when the StoryEdits count moved (editors or the merge
+pass changed stories; `stories_edited()` moves it) or the index is RELOAD_SECONDS old (the
+30-day window slides).
 """
 
 from __future__ import annotations
@@ -11,15 +17,17 @@ from __future__ import annotations
 import bisect
 import heapq
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from khabar.newsroom import search_index
-from khabar.newsroom.models import Article, Entity, Story, unicode_slug
+from khabar.newsroom.models import Article, Entity, Story, StoryEdits, unicode_slug
 from khabar.newsroom.signals import content_changed
 from khabar.pipeline import entities_of
 from khabar.stories.grouping import GroupingConfig, StoryArticle, StoryIndex
@@ -27,12 +35,16 @@ from khabar.stories.related import related
 
 RELATED = 6
 RELATED_POOL = 50
+RELOAD_SECONDS = 3600.0
 
 _lock = threading.RLock()
 _index: StoryIndex | None = None
 # (published timestamp, id) of every original article the index has seen, oldest first: the
 # "most recent news" pool of related articles, kept here so no query is needed per article.
 _recent: list[tuple[float, int]] = []
+# What the index was loaded from: the StoryEdits count, when (time.monotonic()), and the
+# highest article id it has looked at, from which catch_up() goes on.
+_loaded = {"revision": -1, "at": 0.0, "seen": 0}
 
 
 def _text(article: Article) -> str:
@@ -70,18 +82,19 @@ def _create_story(title: str) -> str:
     return str(story.pk)
 
 
-def _load() -> StoryIndex:
-    index = StoryIndex(GroupingConfig(), new_id=_new_story)
-    since = timezone.now() - timedelta(days=index.config.window_days)
+def _published_in_window(since_pk: int = 0) -> QuerySet[Article]:
+    since = timezone.now() - timedelta(days=GroupingConfig().window_days)
     # Published articles only: a withdrawn or held-back one must not draw later news to it.
-    rows = (
-        Article.objects.filter(
-            story__isnull=False, published_at__gte=since, status=Article.Status.PUBLISHED
-        )
-        .prefetch_related("blocks", "entities")
-        .order_by("published_at", "pk")
+    return Article.objects.filter(
+        story__isnull=False,
+        published_at__gte=since,
+        status=Article.Status.PUBLISHED,
+        pk__gt=since_pk,
     )
-    recent = []
+
+
+def _add_rows(index: StoryIndex, rows: QuerySet[Article], recent: list[tuple[float, int]]) -> None:
+    rows = rows.prefetch_related("blocks", "entities").order_by("published_at", "pk")
     for article in rows.iterator(chunk_size=500):
         dup = str(article.duplicate_of_id) if article.duplicate_of_id else None
         item = story_article(article)
@@ -93,6 +106,15 @@ def _load() -> StoryIndex:
         )
         if dup is None:
             recent.append((item.published.timestamp(), article.pk))
+
+
+def _load() -> StoryIndex:
+    index = StoryIndex(GroupingConfig(), new_id=_new_story)
+    # Read before loading: an edit made while loading moves the count again, and the next
+    # catch_up() reloads.
+    _loaded.update(revision=edit_revision(), at=time.monotonic(), seen=_newest_id())
+    recent: list[tuple[float, int]] = []
+    _add_rows(index, _published_in_window().filter(pk__lte=_loaded["seen"]), recent)
     for story in Story.objects.prefetch_related("kept_apart"):
         for other in story.kept_apart.all():
             index.keep_apart(str(story.pk), str(other.pk))
@@ -100,6 +122,63 @@ def _load() -> StoryIndex:
             index.rename(str(story.pk), story.title)
     _recent[:] = sorted(recent)
     return index
+
+
+def _newest_id() -> int:
+    return int(Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+
+
+def edit_revision() -> int:
+    """How many times stories were changed in ways new article rows do not show."""
+    return int(StoryEdits.objects.filter(pk=1).values_list("revision", flat=True).first() or 0)
+
+
+def stories_edited(*, here: bool = True) -> None:
+    """Stories were moved, merged, split or renamed, or an article left them: every process's
+    index reloads before its next run. `here=False` when this process's index already shows
+    the change (forget_article): it stays, unless another process changed stories too."""
+    StoryEdits.objects.get_or_create(pk=1)
+    StoryEdits.objects.filter(pk=1).update(revision=F("revision") + 1)
+    if here:
+        forget_index()
+        return
+    with _lock:
+        if _index is not None and edit_revision() == _loaded["revision"] + 1:
+            _loaded["revision"] += 1  # the only change since loading is this one
+
+
+def catch_up() -> None:
+    """Before a run: bring this process's index up to the database.
+
+    A reload when stories were edited since it was loaded, or it is RELOAD_SECONDS old; else
+    only the articles stored since by other processes are added (those this process grouped
+    itself are in already).
+    """
+    global _index
+    with _lock:
+        if _index is None:
+            return  # loaded on first use
+        stale = time.monotonic() - _loaded["at"] > RELOAD_SECONDS
+        if stale or edit_revision() != _loaded["revision"]:
+            forget_index()
+            return
+        newest = _newest_id()
+        if newest < _loaded["seen"]:
+            forget_index()  # rows were deleted (or the database replaced): start again
+            return
+        if newest == _loaded["seen"]:
+            return
+        # On PostgreSQL an id can commit after a higher one: such an article is missed here
+        # until the next reload, and a later article on its topic may start a story that the
+        # hourly merge pass then joins to its own.
+        rows = _published_in_window(_loaded["seen"]).filter(pk__lte=newest)
+        missing = [pk for pk in rows.values_list("pk", flat=True) if str(pk) not in _index]
+        recent: list[tuple[float, int]] = []
+        if missing:
+            _add_rows(_index, Article.objects.filter(pk__in=missing), recent)
+        for entry in recent:
+            bisect.insort(_recent, entry)
+        _loaded["seen"] = newest
 
 
 def story_index() -> StoryIndex:
@@ -117,6 +196,7 @@ def forget_index() -> None:
     with _lock:
         _index = None
         _recent.clear()
+        _loaded.update(revision=-1, at=0.0, seen=0)
 
 
 def forget_article(article_id: int) -> int | None:
@@ -292,5 +372,6 @@ def merge_pass() -> int:
                 Story.objects.filter(pk=absorb, pinned=False, title_locked=False).delete()
             _title_story(keep, index)
     if applied:
+        stories_edited()  # other processes' indexes hold the absorbed stories
         content_changed.send(sender=Story)
     return len(applied)
