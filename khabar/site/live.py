@@ -17,7 +17,7 @@ import asyncio
 import contextvars
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -396,6 +396,19 @@ def last_seen(request: HttpRequest) -> int | None:
     return None
 
 
+async def _backlog(
+    read: Callable[[int, int], list[tuple[int, bytes]]], event_id: int, since: int
+) -> AsyncIterator[tuple[int, bytes]]:
+    """What `read` gives after `since`, batch after batch, until a batch comes short."""
+    while True:
+        batch = await sync_to_async(read)(event_id, since)
+        for number, message in batch:
+            since = number
+            yield number, message
+        if len(batch) < CATCH_UP_BATCH:
+            return
+
+
 async def stream_entries(
     event_id: int, last: int | None, changed: int | None = None
 ) -> AsyncIterator[bytes]:
@@ -408,20 +421,12 @@ async def stream_entries(
         yield f"retry: {RETRY_MS}\n\n".encode()
         if last is None:
             last = poller.last  # a reader with no entries yet wants only what comes next
-        while True:
-            batch = await sync_to_async(entries_after)(event_id, last)
-            for number, message in batch:
-                last = number
+        async for number, message in _backlog(entries_after, event_id, last):
+            last = number
+            yield message
+        if changed is not None and changed < poller.last_change:
+            async for _, message in _backlog(changes_after, event_id, changed):
                 yield message
-            if len(batch) < CATCH_UP_BATCH:
-                break
-        while changed is not None and changed < poller.last_change:
-            changes = await sync_to_async(changes_after)(event_id, changed)
-            for number, message in changes:
-                changed = number
-                yield message
-            if len(changes) < CATCH_UP_BATCH:
-                break
         while not sub.overflowed:
             try:
                 number, message = await asyncio.wait_for(sub.queue.get(), HEARTBEAT_SECONDS)

@@ -199,23 +199,17 @@ def story_timeline(story: Story) -> list[Article]:
 
 
 _OTHER_HEADLINES = 10
-_OTHERS = Prepared(
-    lambda pk, now: (
-        Article.objects.published(now)
-        .exclude(pk=pk)
-        .order_by("-published_at")
-        .only("slug", "title")[:_OTHER_HEADLINES]
-    )
-)
-_OTHERS_OUTSIDE_STORY = Prepared(
-    lambda pk, story, now: (
-        Article.objects.published(now)
-        .exclude(pk=pk)
-        .exclude(story=story)
-        .order_by("-published_at")
-        .only("slug", "title")[:_OTHER_HEADLINES]
-    )
-)
+
+
+def _others(pk: int, now: datetime, story: int | None = None) -> QuerySet[Article]:
+    others = Article.objects.published(now).exclude(pk=pk)
+    if story is not None:
+        others = others.exclude(story=story)
+    return others.order_by("-published_at").only("slug", "title")[:_OTHER_HEADLINES]
+
+
+_OTHERS = Prepared(lambda pk, now: _others(pk, now))
+_OTHERS_OUTSIDE_STORY = Prepared(lambda pk, story, now: _others(pk, now, story))
 
 
 def other_headlines(article: Article) -> list[Article]:
