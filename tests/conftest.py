@@ -22,10 +22,11 @@ def shared_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_story_index() -> None:
-    """Each test starts with the story index loaded from its own database."""
-    from khabar.newsroom import storyline
+    """Each test starts with the story and near-duplicate indexes loaded from its database."""
+    from khabar.newsroom import ingest, storyline
 
     storyline.forget_index()
+    ingest.forget_dedup()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -14,11 +14,14 @@ story index.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -490,16 +493,9 @@ class Ingestor:
 
     @property
     def dedup(self) -> DuplicateIndex:
-        """The near-duplicate index of recent originals, loaded from stored signatures."""
+        """The near-duplicate index of recent originals (this process's, caught up)."""
         if self._dedup is None:
-            index = DuplicateIndex()
-            since = timezone.now() - timedelta(days=settings.KHABAR_DEDUP_DAYS)
-            recent = Article.objects.filter(
-                duplicate_of__isnull=True, signature__isnull=False, created_at__gte=since
-            ).values_list("pk", "signature", "content_hash")
-            for pk, sig, digest in recent.iterator():
-                index.add(str(pk), from_signature_bytes(bytes(sig)), digest=digest or None)
-            self._dedup = index
+            self._dedup = shared_dedup()
         return self._dedup
 
     def _original_of(self, fp: Fingerprint) -> Article | None:
@@ -526,6 +522,49 @@ class Ingestor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# The near-duplicate index outlives a run, like the story index: loading every signature of
+# the last KHABAR_DEDUP_DAYS at each run (each source poll) grows with the archive. Each run
+# adds the originals other processes stored since; it is reloaded hourly (the window slides).
+DEDUP_RELOAD_SECONDS = 3600.0
+_dedup_lock = threading.Lock()
+_dedup: dict[str, Any] = {"index": None, "seen": 0, "at": 0.0}
+
+
+def shared_dedup() -> DuplicateIndex:
+    """This process's near-duplicate index of recent originals, up to date with the database."""
+    with _dedup_lock:
+        index: DuplicateIndex | None = _dedup["index"]
+        newest = int(Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        stale = time.monotonic() - _dedup["at"] > DEDUP_RELOAD_SECONDS
+        if index is None or stale or newest < _dedup["seen"]:
+            index = DuplicateIndex()
+            _dedup.update(index=index, seen=0, at=time.monotonic())
+        if newest > _dedup["seen"]:
+            _add_signatures(index, _dedup["seen"], newest)
+            _dedup["seen"] = newest
+        return index
+
+
+def forget_dedup() -> None:
+    """Drop this process's near-duplicate index (tests; a replaced database)."""
+    with _dedup_lock:
+        _dedup.update(index=None, seen=0, at=0.0)
+
+
+def _add_signatures(index: DuplicateIndex, after: int, upto: int) -> None:
+    since = timezone.now() - timedelta(days=settings.KHABAR_DEDUP_DAYS)
+    recent = Article.objects.filter(
+        duplicate_of__isnull=True,
+        signature__isnull=False,
+        created_at__gte=since,
+        pk__gt=after,
+        pk__lte=upto,
+    ).values_list("pk", "signature", "content_hash")
+    for pk, sig, digest in recent.iterator():
+        if str(pk) not in index:  # this process added its own articles as it stored them
+            index.add(str(pk), from_signature_bytes(bytes(sig)), digest=digest or None)
 
 
 def _stored_by_source_id(source_ids: list[str]) -> dict[str, Article]:

@@ -118,3 +118,19 @@ def test_a_withdrawal_here_keeps_this_index_unless_others_edited_too(tmp_path: P
     storyline.stories_edited(here=False)
     storyline.catch_up()
     assert storyline._index is None
+
+
+def test_the_near_duplicate_index_outlives_a_run_and_catches_up(tmp_path: Path) -> None:
+    from khabar.newsroom import ingest as ingest_module
+
+    original = ingest(tmp_path, "a", *FIRE)
+    shared = ingest_module._dedup["index"]
+    assert shared is not None and str(original.pk) in shared
+    # As if another process had stored it: this process's index has not seen it yet.
+    shared.remove(str(original.pk))
+    ingest_module._dedup["seen"] = original.pk - 1
+    title, body = FIRE
+    copy = ingest(tmp_path, "copy", title + " (محدث)", body)
+    assert ingest_module._dedup["index"] is shared  # the same index, caught up
+    assert str(original.pk) in shared
+    assert copy.duplicate_of_id == original.pk
