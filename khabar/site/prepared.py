@@ -102,8 +102,13 @@ class Prepared(Generic[M]):
         queryset = self.build(*_standins(args), **fixed)
         compiler = queryset.query.get_compiler(self.using)
         sql, params = compiler.as_sql()
+        # Two compiles must agree: a build that reads anything besides its arguments (the
+        # clock, a setting) would otherwise have that value frozen into every later call.
         if tuple(params) != first:
-            raise RuntimeError("a prepared query compiled two ways from the same arguments")
+            raise RuntimeError(
+                "a prepared query compiled two ways from the same arguments: pass what it reads"
+                " (the time, for instance) as an argument"
+            )
         slots = []
         for i in range(len(flat)):
             moved = self._params(_standins(args, moved=i), fixed)

@@ -170,3 +170,12 @@ def test_the_article_page_counts_its_story(client, articles: list[Article]) -> N
     assert page.status_code == 200
     box = page.content.decode().split('class="story-box"', 1)[1].split("</aside>", 1)[0]
     assert news_count(expected) in box
+
+
+def test_a_build_that_reads_the_clock_itself_is_refused(articles: list[Article]) -> None:
+    # The time would be frozen at the first call: it must come in as an argument.
+    reads_clock = Prepared(
+        lambda pk: Article.objects.filter(pk=pk, published_at__lte=timezone.now())
+    )
+    with pytest.raises(RuntimeError, match="compiled two ways"):
+        reads_clock(articles[0].pk)
