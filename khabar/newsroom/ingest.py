@@ -536,7 +536,7 @@ def shared_dedup() -> DuplicateIndex:
     """This process's near-duplicate index of recent originals, up to date with the database."""
     with _dedup_lock:
         index: DuplicateIndex | None = _dedup["index"]
-        newest = int(Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        newest = storyline.newest_article_id()
         stale = time.monotonic() - _dedup["at"] > DEDUP_RELOAD_SECONDS
         if index is None or stale or newest < _dedup["seen"]:
             index = DuplicateIndex()

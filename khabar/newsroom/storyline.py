@@ -36,6 +36,7 @@ from khabar.stories.related import related
 RELATED = 6
 RELATED_POOL = 50
 RELOAD_SECONDS = 3600.0
+_CATCH_UP_BATCH = 500
 
 _lock = threading.RLock()
 _index: StoryIndex | None = None
@@ -112,7 +113,7 @@ def _load() -> StoryIndex:
     index = StoryIndex(GroupingConfig(), new_id=_new_story)
     # Read before loading: an edit made while loading moves the count again, and the next
     # catch_up() reloads.
-    _loaded.update(revision=edit_revision(), at=time.monotonic(), seen=_newest_id())
+    _loaded.update(revision=edit_revision(), at=time.monotonic(), seen=newest_article_id())
     recent: list[tuple[float, int]] = []
     _add_rows(index, _published_in_window().filter(pk__lte=_loaded["seen"]), recent)
     for story in Story.objects.prefetch_related("kept_apart"):
@@ -124,7 +125,8 @@ def _load() -> StoryIndex:
     return index
 
 
-def _newest_id() -> int:
+def newest_article_id() -> int:
+    """The highest article id stored (0 for none): where a process's indexes have read up to."""
     return int(Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
 
 
@@ -154,7 +156,6 @@ def catch_up() -> None:
     only the articles stored since by other processes are added (those this process grouped
     itself are in already).
     """
-    global _index
     with _lock:
         if _index is None:
             return  # loaded on first use
@@ -162,7 +163,7 @@ def catch_up() -> None:
         if stale or edit_revision() != _loaded["revision"]:
             forget_index()
             return
-        newest = _newest_id()
+        newest = newest_article_id()
         if newest < _loaded["seen"]:
             forget_index()  # rows were deleted (or the database replaced): start again
             return
@@ -174,8 +175,9 @@ def catch_up() -> None:
         rows = _published_in_window(_loaded["seen"]).filter(pk__lte=newest)
         missing = [pk for pk in rows.values_list("pk", flat=True) if str(pk) not in _index]
         recent: list[tuple[float, int]] = []
-        if missing:
-            _add_rows(_index, Article.objects.filter(pk__in=missing), recent)
+        for start in range(0, len(missing), _CATCH_UP_BATCH):  # bounded IN lists
+            batch = missing[start : start + _CATCH_UP_BATCH]
+            _add_rows(_index, Article.objects.filter(pk__in=batch), recent)
         for entry in recent:
             bisect.insort(_recent, entry)
         _loaded["seen"] = newest

@@ -193,11 +193,6 @@ def section_blocks(per_section: int = 4, exclude: set[int] | None = None) -> lis
     return blocks
 
 
-def story_timeline(story: Story) -> list[Article]:
-    """A story's published articles, newest first."""
-    return list(published().filter(story=story))
-
-
 _OTHER_HEADLINES = 10
 
 
@@ -246,14 +241,6 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
         seen = [a.pk for a in related] + [article.pk]
         related += _SAME_SECTION(article.section_id, seen, now, limit=limit - len(related))
     return related
-
-
-def story_span(story: Story) -> tuple[datetime | None, datetime | None]:
-    """The first and last publication times of a story's articles."""
-    agg = story.articles.filter(status=Article.Status.PUBLISHED).aggregate(
-        first=Min("published_at"), last=Max("published_at")
-    )
-    return agg["first"], agg["last"]
 
 
 def story_entities(story: Story, limit: int = 8) -> dict[str, list[Entity]]:
