@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from khabar.errors import KhabarError
@@ -91,24 +92,59 @@ def entities_of(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 class Preparer:
-    """Prepares batches in worker processes when they are big enough; close() when done."""
+    """Prepares batches in worker processes when they are big enough.
+
+    The worker processes are shared by every Preparer of this process and outlive them: a
+    `khabar worker` that polls sources every few minutes, or a test suite, starts them once.
+    They are forked from a server that imported and warmed the pipeline once
+    (`khabar.pipeline_warm`), so a new worker starts in milliseconds, not a second and a half.
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or min(4, os.cpu_count() or 1)
-        self._pool: Executor | None = None
 
     def run(self, jobs: Sequence[Job]) -> Iterator[Prepared]:
         """Prepared results in the order of the jobs."""
         if len(jobs) < PARALLEL_MIN or self.workers < 2:
             return map(prepare, jobs)
-        if self._pool is None:
-            # forkserver: workers start clean, without the parent's threads or open database.
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool.map(prepare, jobs, chunksize=4)
+        return shared_pool(self.workers).map(prepare, jobs, chunksize=4)
 
     def close(self) -> None:
-        """Stop the worker processes."""
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        """Nothing to release: the shared workers stay for the next batch (`stop_pools()`)."""
+
+
+_pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(workers: int) -> ProcessPoolExecutor:
+    """This process's pool of `workers` worker processes, started on first use and started
+    again after a worker died (a crash in a parser must not stop every later ingest)."""
+    key = (os.getpid(), workers)  # a forked child must not use its parent's pool
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is not None and getattr(pool, "_broken", False):
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
+        if pool is None:
+            # forkserver: workers start clean, without the parent's threads or open database,
+            # forked from a server that imported the pipeline once.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["khabar.pipeline_warm"])
+            pool = _pools[key] = ProcessPoolExecutor(workers, mp_context=context)
+        return pool
+
+
+def worker_pids() -> list[int]:
+    """The process ids of this process's pipeline workers (for measurement)."""
+    with _pools_lock:
+        pools = [pool for (pid, _n), pool in _pools.items() if pid == os.getpid()]
+    return [p for pool in pools for p in (getattr(pool, "_processes", None) or {})]
+
+
+def stop_pools() -> None:
+    """Stop this process's worker processes (they also stop when the process exits)."""
+    with _pools_lock:
+        pools = [_pools.pop(key) for key in list(_pools) if key[0] == os.getpid()]
+    for pool in pools:
+        pool.shutdown(cancel_futures=True)

@@ -27,12 +27,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from khabar.db.prepared import Prepared as PreparedQuery
+from khabar.db.rows import Insert
 from khabar.errors import KhabarError
 from khabar.extract.dispatch import KINDS, Kind, read_items
 from khabar.extract.record import IncomingItem
 from khabar.extract.wire_item import WireItem
 from khabar.fetch import Fetcher, FetchSettings
-from khabar.newsroom import search_index, storyline
+from khabar.newsroom import search_index, signals, storyline
 from khabar.newsroom.models import Article, Entity, IngestLog, Source, first_or_none
 from khabar.newsroom.records import Agencies, Authors, save_extracted
 from khabar.pipeline import Job, Prepared, Preparer
@@ -50,6 +52,19 @@ WITHHELD_WHY = "withheld by the agency"
 # A withheld item takes these off the site (published) or leaves them alone (archived); a
 # draft or an article in review is updated as usual and stays unpublished.
 _SHOWN_OR_GONE = (Article.Status.PUBLISHED, Article.Status.ARCHIVED)
+# One row per item handled, written without building a model instance and a query each time.
+_LOG = Insert(
+    IngestLog,
+    ["source_id", "target", "item_id", "outcome", "message", "article_id", "created_at"],
+)
+# The first original stored with the same text (content hash), if any: asked for every item.
+_SAME_TEXT = PreparedQuery(
+    lambda digest: (
+        Article.objects.filter(content_hash=digest, duplicate_of__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1]
+    )
+)
 _STORING = (IngestLog.Outcome.NEW, IngestLog.Outcome.UPDATED, IngestLog.Outcome.DUPLICATE)
 
 
@@ -248,22 +263,24 @@ class Ingestor:
         they joined and update the search index once."""
         # Looked up again now: the previous chunk, stored since, may have held the same items.
         stored = _stored_by_source_id([item.source_id for item in todo])
-        with search_index.deferred():
-            for item, ready in zip(todo, prepared, strict=True):
-                existing = stored.get(item.source_id)
-                if existing is not None and not _replaces(item, existing):
-                    self._done("unchanged", item, source, target, existing, "already stored")
-                    continue
-                # An item listed twice in one chunk is found stored the second time: `_done`
-                # notes each article it logs here.
-                self._logged = stored
-                try:
-                    self.store(ready, existing, source, target)
-                except KhabarError as exc:
-                    self._fail(target, item.source_id, str(exc), source)
-                finally:
-                    self._logged = {}
-        self._retitle(target, source)
+        # One page-cache generation for the chunk, after its commits and its story titles.
+        with signals.batched():
+            with search_index.deferred():
+                for item, ready in zip(todo, prepared, strict=True):
+                    existing = stored.get(item.source_id)
+                    if existing is not None and not _replaces(item, existing):
+                        self._done("unchanged", item, source, target, existing, "already stored")
+                        continue
+                    # An item listed twice in one chunk is found stored the second time: `_done`
+                    # notes each article it logs here.
+                    self._logged = stored
+                    try:
+                        self.store(ready, existing, source, target)
+                    except KhabarError as exc:
+                        self._fail(target, item.source_id, str(exc), source)
+                    finally:
+                        self._logged = {}
+            self._retitle(target, source)
         search_index.flush_dirty()  # the chunk's index updates in one batch
 
     def _fetch_pages(self, items: list[IncomingItem]) -> list[Job]:
@@ -456,13 +473,18 @@ class Ingestor:
         article: Article | None,
         message: str,
     ) -> str:
-        IngestLog.objects.create(
-            source=source,
-            target=target[:1000],
-            item_id=item.source_id[:500],
-            outcome=outcome,
-            message=message,
-            article=article,
+        _LOG(
+            [
+                (
+                    source.pk if source else None,
+                    target[:1000],
+                    item.source_id[:500],
+                    outcome,
+                    message,
+                    article.pk if article else None,
+                    timezone.now(),
+                )
+            ]
         )
         if article is not None:
             self._logged[item.source_id] = article
@@ -499,13 +521,9 @@ class Ingestor:
         return self._dedup
 
     def _original_of(self, fp: Fingerprint) -> Article | None:
-        exact = (
-            Article.objects.filter(content_hash=fp.digest, duplicate_of__isnull=True)
-            .order_by("pk")
-            .first()
-        )
-        if exact is not None:
-            return exact
+        exact = _SAME_TEXT(fp.digest)
+        if exact:
+            return first_or_none(Article.objects.filter(pk=exact[0]))
         matches = self.dedup.find(fp)
         if not matches:
             return None

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from khabar.arabic.normalize import normalize
+from khabar.db.prepared import Prepared
+from khabar.db.rows import Insert
 from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.newsroom.models import (
     Agency,
@@ -232,10 +234,7 @@ def save_extracted(
     article.dateline = record.dateline or ""
     article.source_line = record.source_line or ""
     article.language = record.language or "ar"
-    if (
-        record.url
-        and not Article.objects.filter(canonical_url=record.url).exclude(pk=article.pk).exists()
-    ):
+    if record.url and not _URL_TAKEN(record.url, article.pk or 0):
         article.canonical_url = record.url
     article.section = section or article.section
     article.story = story or article.story
@@ -251,10 +250,13 @@ def save_extracted(
     article.save()
     if not is_new:
         article.blocks.all().delete()
-    Block.objects.bulk_create(
-        Block(article=article, position=i, kind=b.kind, text=b.text)
-        for i, b in enumerate(record.blocks)
-        if b.kind != "image"
+    # bulk_create's way (no signals: the article's save marked it for search and the cache).
+    _BLOCKS(
+        [
+            (article.pk, i, b.kind, b.text, None)
+            for i, b in enumerate(record.blocks)
+            if b.kind != "image"
+        ]
     )
     names = list(record.sources)
     if item is not None and item.agency:
@@ -278,7 +280,19 @@ def save_extracted(
 def _link(through: Any, column: str, article: Article, targets: list[Any]) -> None:
     """Insert the rows of a many-to-many relation from a new article to `targets`."""
     if targets:
-        through.objects.bulk_create(
-            [through(article_id=article.pk, **{column: t.pk}) for t in targets],
-            ignore_conflicts=True,
-        )
+        insert = _LINKS.get((through, column))
+        if insert is None:
+            insert = _LINKS[through, column] = Insert(
+                through, ["article_id", column], ignore_conflicts=True
+            )
+        insert([(article.pk, t.pk) for t in targets])
+
+
+_LINKS: dict[tuple[Any, str], Insert] = {}
+_BLOCKS = Insert(Block, ["article_id", "position", "kind", "text", "media_id"])
+# Whether another article holds a canonical URL (then this one keeps none: the URL is unique).
+_URL_TAKEN = Prepared(
+    lambda url, pk: (
+        Article.objects.filter(canonical_url=url).exclude(pk=pk).values_list("pk", flat=True)[:1]
+    )
+)

@@ -14,12 +14,15 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
+from khabar.db.rows import Insert
 from khabar.newsroom.models import Article, Block, Entity, SearchDirty
 from khabar.search import Document, IndexMismatchError
 from khabar.search.engine import BaseEngine
 
 BATCH = 500
+_MARK = Insert(SearchDirty, ["article_id", "marked_at"], ignore_conflicts=True)
 
 
 def engine_for(conn: Any) -> BaseEngine:
@@ -160,7 +163,7 @@ def mark_dirty(article_id: int | None) -> None:
         return
     # One INSERT ... ON CONFLICT DO NOTHING, not get_or_create's SELECT + savepoint + INSERT:
     # ingest marks every article several times (its save, its links) in one transaction.
-    SearchDirty.objects.bulk_create([SearchDirty(article_id=article_id)], ignore_conflicts=True)
+    _MARK([(article_id, timezone.now())])
     if not getattr(_deferred, "depth", 0):
         transaction.on_commit(flush_dirty)
 

@@ -15,7 +15,6 @@ pass changed stories; `stories_edited()` moves it) or the index is RELOAD_SECOND
 from __future__ import annotations
 
 import bisect
-import heapq
 import threading
 import time
 import uuid
@@ -26,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from khabar.db.rows import Insert, Update
 from khabar.newsroom import search_index
 from khabar.newsroom.models import Article, Entity, Story, StoryEdits, unicode_slug
 from khabar.newsroom.signals import content_changed
@@ -37,6 +37,10 @@ RELATED = 6
 RELATED_POOL = 50
 RELOAD_SECONDS = 3600.0
 _CATCH_UP_BATCH = 500
+# The rows grouping writes for every article, without a query built each time.
+_NEW_ENTITIES = Insert(Entity, ["kind", "name", "slug", "aliases"], ignore_conflicts=True)
+_TAGS = Insert(Article.entities.through, ["article_id", "entity_id"], ignore_conflicts=True)
+_PLACE = Update(Article, ["story_id", "related_ids"])
 
 _lock = threading.RLock()
 _index: StoryIndex | None = None
@@ -237,24 +241,15 @@ def tag_entities(
     known = {} if known is None else known
     missing = [key for key in wanted if key not in known]
     if missing:
-        Entity.objects.bulk_create(
-            [
-                Entity(kind=k, slug=s, name=wanted[k, s][0], aliases=list(wanted[k, s][1]))
-                for k, s in missing
-            ],
-            ignore_conflicts=True,  # the (kind, slug) ones already known stay as editors left them
-        )
+        # The (kind, slug) ones already stored stay as editors left them.
+        _NEW_ENTITIES([(k, wanted[k, s][0], s, list(wanted[k, s][1])) for k, s in missing])
         again = Entity.objects.filter(slug__in={s for _k, s in missing})
         known.update({(e.kind, e.slug): e for e in again})
     tags = [known[key] for key in wanted if key in known]
     # The through rows in one insert, not `entities.add` (a query for existing links and two
     # signals): the article's own save already marked it for search and the page cache; marking
     # it here again (one INSERT OR IGNORE) covers a call outside ingest.
-    through = Article.entities.through
-    through.objects.bulk_create(
-        [through(article_id=article.pk, entity_id=tag.pk) for tag in tags],
-        ignore_conflicts=True,
-    )
+    _TAGS([(article.pk, tag.pk) for tag in tags])
     search_index.mark_dirty(article.pk)
     return tags
 
@@ -325,9 +320,7 @@ def group(
             if article.duplicate_of_id is None:
                 bisect.insort(_recent, (item.published.timestamp(), article.pk))
             article.related_ids = related_for(article, index)
-            Article.objects.filter(pk=article.pk).update(
-                story_id=article.story_id, related_ids=article.related_ids
-            )
+            _PLACE(article.pk, [article.story_id, article.related_ids])
             # A new story was titled with its only headline when created; a story joined
             # may now be better named by another headline.
             if not new and joined is None:
@@ -348,9 +341,8 @@ def related_for(article: Article, index: StoryIndex) -> list[int]:
     from the index in memory instead of two queries per article.
     """
     me = article.pk
-    members = ((when, int(pk)) for when, pk in index.members(index.story_of(str(me))))
-    pool = [pk for _when, pk in heapq.nlargest(RELATED_POOL + 1, members) if pk != me]
-    pool = pool[:RELATED_POOL]
+    in_story = index.newest(index.story_of(str(me)), RELATED_POOL + 1)
+    pool = [int(pk) for pk in in_story if int(pk) != me][:RELATED_POOL]
     newest: list[int] = []
     for _when, pk in reversed(_recent):
         if pk != me:

@@ -42,6 +42,8 @@ from django.http.cookie import parse_cookie
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import trans_real
 
+from khabar.newsroom import signals
+
 logger = logging.getLogger(__name__)
 
 # Paths never cached: the newsroom, the API, files served by WhiteNoise or the media view.
@@ -577,9 +579,14 @@ def bump(**_: Any) -> None:
 
     Bumping now keeps a process's own next request fresh (and tests, whose transactions never
     commit); bumping after the commit drops any page rendered between the save and the commit.
+    Inside `signals.batched()` (a bulk ingest) the bump waits for the end of the batch: one
+    new generation for a chunk of articles instead of two per article.
     """
     from django.db import connection, transaction
 
+    if signals.in_batch():
+        signals.note_change()
+        return
     cache = page_cache()
     cache.clear()
     if connection.in_atomic_block and not any(
@@ -605,7 +612,6 @@ def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from khabar.newsroom import models as news
-    from khabar.newsroom.signals import content_changed
     from khabar.site.models import Channel
 
     senders = [
@@ -627,7 +633,7 @@ def connect_signals() -> None:
     for model in [*senders, news.Comment]:
         post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache-del-{model.__name__}")
     post_save.connect(_comment_saved, sender=news.Comment, dispatch_uid="pagecache-save-Comment")
-    content_changed.connect(bump, dispatch_uid="pagecache-content-changed")
+    signals.content_changed.connect(bump, dispatch_uid="pagecache-content-changed")
     for through in (
         news.Article.agencies.through,
         news.Article.entities.through,

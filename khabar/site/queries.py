@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from khabar.db.prepared import Prepared, PreparedPages
 from khabar.newsroom.models import (
     Agency,
     Article,
@@ -18,7 +19,6 @@ from khabar.newsroom.models import (
     Section,
     Story,
 )
-from khabar.site.prepared import Prepared, PreparedPages
 
 PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
 

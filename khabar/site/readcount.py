@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from khabar.db.prepared import Prepared
 from khabar.newsroom.models import Article
 from khabar.site import queries
 from khabar.site.models import ReadCount
-from khabar.site.prepared import Prepared
 
 log = logging.getLogger(__name__)
 

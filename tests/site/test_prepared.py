@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from khabar.db.prepared import MAX_SHAPES, Prepared, PreparedPages
 from khabar.newsroom.models import Article, Media, Section, Story
-from khabar.site.prepared import MAX_SHAPES, Prepared, PreparedPages
 
 pytestmark = pytest.mark.django_db
 

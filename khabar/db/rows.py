@@ -1,0 +1,114 @@
+"""Row inserts and updates written to SQL once per process, for the writes ingest repeats.
+
+`Model.objects.create`, `bulk_create` and `QuerySet.update` build and compile a query on every
+call: about 0.3 ms each, several times per stored article, where SQLite's own work is 0.05 ms.
+An `Insert` or `Update` writes its SQL once per database and row count, with Django's own
+quoting and its own conflict clause (`INSERT OR IGNORE` on SQLite, `ON CONFLICT DO NOTHING` on
+PostgreSQL), and converts each value with the model field's `get_db_prep_save`, as Django does.
+
+Like `bulk_create` and `update`, these send no model signals: a caller that skips `save()` says
+itself what changed (search marks, the page cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connections
+from django.db.models import Field, Model
+from django.db.models.constants import OnConflict
+
+__all__ = ["Insert", "Update"]
+
+# Rows per INSERT statement: far under SQLite's 32,766 parameters for any table here.
+BATCH = 200
+
+
+class Insert:
+    """INSERT of `fields` (attribute names, `section_id` style for foreign keys) into a model's
+    table; with `ignore_conflicts`, a row that breaks a unique constraint is skipped."""
+
+    def __init__(
+        self, model: type[Model], fields: Sequence[str], *, ignore_conflicts: bool = False
+    ) -> None:
+        meta = model._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        unknown = [name for name in fields if name not in by_attname]
+        if unknown:
+            raise ValueError(f"{meta.label} has no column for {', '.join(unknown)}")
+        self.table = meta.db_table
+        self.fields: list[Field[Any, Any]] = [by_attname[name] for name in fields]
+        self.ignore_conflicts = ignore_conflicts
+        self._sql: dict[tuple[str, str, int], str] = {}
+
+    def __call__(self, rows: Sequence[Sequence[Any]], using: str = "default") -> None:
+        """Insert the rows (one value per field, in the fields' order)."""
+        connection = connections[using]
+        width = len(self.fields)
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            params: list[Any] = []
+            for row in batch:
+                if len(row) != width:
+                    raise ValueError(f"a row of {len(row)} values for {width} columns")
+                params.extend(
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(self.fields, row, strict=True)
+                )
+            with connection.cursor() as cursor:
+                cursor.execute(self._statement(connection, len(batch)), params)
+
+    def _statement(self, connection: Any, count: int) -> str:
+        key = (connection.alias, connection.vendor, count)
+        sql = self._sql.get(key)
+        if sql is None:
+            ops = connection.ops
+            conflict = OnConflict.IGNORE if self.ignore_conflicts else None
+            columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
+            row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            sql = (
+                f"{ops.insert_statement(on_conflict=conflict)} {ops.quote_name(self.table)} "
+                f"({columns}) VALUES {', '.join([row] * count)}"
+            )
+            suffix = ops.on_conflict_suffix_sql(self.fields, conflict, None, None)
+            sql = f"{sql} {suffix}".rstrip()
+            self._sql[key] = sql
+        return sql
+
+
+class Update:
+    """UPDATE of `fields` of the row whose primary key is given."""
+
+    def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
+        meta = model._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        unknown = [name for name in fields if name not in by_attname]
+        if unknown:
+            raise ValueError(f"{meta.label} has no column for {', '.join(unknown)}")
+        self.table = meta.db_table
+        self.fields: list[Field[Any, Any]] = [by_attname[name] for name in fields]
+        self.pk: Field[Any, Any] = meta.pk  # type: ignore[assignment]
+        self._sql: dict[tuple[str, str], str] = {}
+
+    def __call__(self, pk: Any, values: Sequence[Any], using: str = "default") -> int:
+        """Set the fields of row `pk` to `values`; return how many rows changed (0 or 1)."""
+        connection = connections[using]
+        if len(values) != len(self.fields):
+            raise ValueError(f"{len(values)} values for {len(self.fields)} columns")
+        key = (connection.alias, connection.vendor)
+        sql = self._sql.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in self.fields)
+            sql = self._sql[key] = (
+                f"UPDATE {quote(self.table)} SET {sets} WHERE {quote(self.pk.column)} = %s"
+            )
+        params = [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(self.fields, values, strict=True)
+        ]
+        params.append(self.pk.get_db_prep_save(pk, connection))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.rowcount)
