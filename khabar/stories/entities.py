@@ -61,6 +61,8 @@ _ARTICLE = "ال"
 _ADJECTIVE_ENDING = "يه"
 _MEMO_SIZE = 1 << 16
 _NOT_NAMES = ("stop", "title_heads", "speech_verbs")
+# The sections whose words begin a ministry or a name after a head word (_ministry_at, _head_at).
+_OPENING_SECTIONS = ("ministry", "ministry_metonyms", "place_heads", "org_heads")
 _SPACES = re.compile(r"\s+")
 _NAME_GAP = re.compile(r"\s*[،,]?\s*")
 _SENTENCE_GAP = re.compile(r"[.!?؟؛;:\"«»()\[\]\n]")
@@ -106,7 +108,11 @@ class Mention:
 
 @dataclass
 class Gazetteer:
-    """Names the recogniser knows, and the words its patterns look for, in index form."""
+    """Names the recogniser knows, and the words its patterns look for, in index form.
+
+    Teach it names with `add` rather than by changing its fields: the recogniser memoizes what
+    it finds out about each word it reads, and `add` clears that memo.
+    """
 
     phrases: dict[tuple[str, ...], Entity] = field(default_factory=dict)
     by_first: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -114,6 +120,7 @@ class Gazetteer:
     given_names: frozenset[str] = frozenset()
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     _memo: dict[tuple[str, str, tuple[str, ...]], bool] = field(default_factory=dict, repr=False)
+    _word_memo: dict[str, _Word] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, directory: Path = GAZETTEER_DIR) -> Gazetteer:
@@ -143,6 +150,8 @@ class Gazetteer:
             bucket = self.by_first.setdefault(phrase[0], [])
             bucket.append(phrase)
             bucket.sort(key=len, reverse=True)
+        # A word that was nothing may now begin a name.
+        self._word_memo.clear()
 
     def lookup(self, name: str) -> Entity | None:
         """Return the entity one of whose names is `name`, in any spelling."""
@@ -172,6 +181,16 @@ class Gazetteer:
             self._memo[key] = known
         return known
 
+    def _word(self, norm: str) -> _Word:
+        """Return what the recogniser's passes ask of the normalized word `norm`, memoized."""
+        word = self._word_memo.get(norm)
+        if word is None:
+            word = _Word.of(norm, self)
+            if len(self._word_memo) >= _MEMO_SIZE:
+                self._word_memo.clear()
+            self._word_memo[norm] = word
+        return word
+
     def _add_place_line(self, line: str) -> None:
         names_part, _, demonym_part = line.partition(";")
         names = [n.strip() for n in names_part.split("|") if n.strip()]
@@ -180,6 +199,7 @@ class Gazetteer:
             for form in _demonym_forms(_norm(demonym)):
                 self.demonyms.setdefault(form, names[0])
                 self.demonyms.setdefault(_ARTICLE + form, names[0])
+        self._word_memo.clear()
 
 
 def _demonym_forms(base: str) -> list[str]:
@@ -212,7 +232,47 @@ def default_gazetteer() -> Gazetteer:
     return Gazetteer.load()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What the passes ask of every token, worked out once per distinct normalized word.
+
+    The flags let a pass skip a position without calling its matcher: where a flag is false,
+    the matcher could find nothing there.
+    """
+
+    variants: tuple[tuple[int, str], ...]  # _clitic_variants(norm): (letters stripped, rest)
+    may_open: bool  # a gazetteer name, a ministry or a head word may start with it
+    # The next three allow a leading و or ف (_CONJUNCTIONS); apposition allows no clitic.
+    title: bool  # a title head or a direct title
+    demonym: bool  # an adjective of a country
+    speech_verb: bool
+    apposition: bool
+
+    @classmethod
+    def of(cls, norm: str, gazetteer: Gazetteer) -> _Word:
+        """Return the facts of the normalized word `norm` in `gazetteer`."""
+        variants = _clitic_variants(norm)
+        may_open = any(
+            rest in gazetteer.by_first
+            or any(gazetteer.has(section, rest) for section in _OPENING_SECTIONS)
+            for _, rest in variants
+        )
+        return cls(
+            variants=variants,
+            may_open=may_open,
+            title=gazetteer.has_stripped("title_heads", norm, _CONJUNCTIONS)
+            or gazetteer.has_stripped("direct_titles", norm, _CONJUNCTIONS),
+            demonym=any(
+                rest in gazetteer.demonyms for _, rest in _clitic_variants(norm, _CONJUNCTIONS)
+            ),
+            speech_verb=gazetteer.has_stripped("speech_verbs", norm, _CONJUNCTIONS),
+            apposition=gazetteer.has_stripped("appositions", norm, ("",)),
+        )
+
+
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and there is one
+# token per word of every article.
+@dataclass(slots=True)
 class _Token:
     norm: str
     start: int
@@ -222,6 +282,7 @@ class _Token:
     joined: bool
     loose: bool
     sentence_start: bool
+    word: _Word
 
 
 @dataclass
@@ -234,24 +295,36 @@ class _Found:
     entity: Entity | None = None
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(text: str, gazetteer: Gazetteer) -> list[_Token]:
     found: list[_Token] = []
+    memo = gazetteer._word_memo
     previous_end = 0
     for token in tokenize(text):
-        gap = text[previous_end : token.start]
-        found.append(
-            _Token(
-                norm=_norm(token.text),
-                start=token.start,
-                end=token.end,
-                arabic=token.kind == "arabic",
-                joined=not found or gap.isspace(),
-                loose=not found or _NAME_GAP.fullmatch(gap) is not None,
-                sentence_start=not found or _SENTENCE_GAP.search(gap) is not None,
-            )
-        )
-        previous_end = token.end
+        start, end = token.start, token.end
+        norm = _norm(token.text)
+        # The memo is read here first: this loop runs once per word of every article.
+        word = memo.get(norm)
+        if word is None:
+            word = gazetteer._word(norm)
+        arabic = token.kind == "arabic"
+        if found:
+            joined, loose, sentence_start = _gap(text[previous_end:start])
+        else:
+            joined = loose = sentence_start = True
+        found.append(_Token(norm, start, end, arabic, joined, loose, sentence_start, word))
+        previous_end = end
     return found
+
+
+@lru_cache(maxsize=1 << 12)
+def _gap(gap: str) -> tuple[bool, bool, bool]:
+    """Return (joined, loose, sentence_start) for the text between two tokens."""
+    # Gaps repeat (most are one space), so each distinct one is read once.
+    return (
+        gap.isspace(),
+        _NAME_GAP.fullmatch(gap) is not None,
+        _SENTENCE_GAP.search(gap) is not None,
+    )
 
 
 @cache
@@ -275,7 +348,7 @@ class _Scan:
     def __init__(self, text: str, gazetteer: Gazetteer) -> None:
         self.text = text
         self.gaz = gazetteer
-        self.tokens = _tokens(text)
+        self.tokens = _tokens(text, gazetteer)
         self.taken = [False] * len(self.tokens)
         self.found: list[_Found] = []
 
@@ -320,7 +393,7 @@ def _skip_letters(word: str, letters: int) -> int:
 
 def _phrase_at(scan: _Scan, index: int) -> _Found | None:
     best: _Found | None = None
-    for skip, rest in _clitic_variants(scan.tokens[index].norm):
+    for skip, rest in scan.tokens[index].word.variants:
         for phrase in scan.gaz.by_first.get(rest, ()):
             last = index + len(phrase)
             if best is not None and last <= best.last:
@@ -343,7 +416,7 @@ def _continues(scan: _Scan, index: int, rest: tuple[str, ...]) -> bool:
 
 
 def _ministry_at(scan: _Scan, index: int) -> _Found | None:
-    for skip, rest in _clitic_variants(scan.tokens[index].norm):
+    for skip, rest in scan.tokens[index].word.variants:
         if scan.gaz.has("ministry", rest):
             return _ministry(scan, index, skip)
         if scan.gaz.has("ministry_metonyms", rest) and _metonym(scan, index):
@@ -436,7 +509,7 @@ _CANONICAL_ADJECTIVES = {
 
 
 def _head_at(scan: _Scan, index: int) -> _Found | None:
-    for skip, rest in _clitic_variants(scan.tokens[index].norm):
+    for skip, rest in scan.tokens[index].word.variants:
         if scan.gaz.has("place_heads", rest):
             return _place_after_head(scan, index, skip)
         if scan.gaz.has("org_heads", rest):
@@ -488,8 +561,7 @@ def _named_org(scan: _Scan, index: int, skip: int, place: _Found) -> _Found | No
 
 def _named_head(scan: _Scan, index: int) -> bool:
     return any(
-        scan.gaz.has("named_org_heads", rest)
-        for _, rest in _clitic_variants(scan.tokens[index].norm)
+        scan.gaz.has("named_org_heads", rest) for _, rest in scan.tokens[index].word.variants
     )
 
 
@@ -507,9 +579,10 @@ def _proper_noun(scan: _Scan, index: int) -> bool:
 
 
 def _gazetteer_pass(scan: _Scan) -> None:
+    tokens = scan.tokens
     index = 0
-    while index < len(scan.tokens):
-        found = _best_at(scan, index) if scan.tokens[index].norm else None
+    while index < len(tokens):
+        found = _best_at(scan, index) if tokens[index].word.may_open else None
         if found is None:
             index += 1
             continue
@@ -661,9 +734,11 @@ def _found_at(scan: _Scan, index: int) -> _Found | None:
 
 
 def _title_pass(scan: _Scan) -> None:
+    tokens = scan.tokens
     index = 0
-    while index < len(scan.tokens):
-        start = _title_start(scan, index)
+    while index < len(tokens):
+        word = tokens[index].word
+        start = _title_start(scan, index) if word.title or word.demonym else None
         if start is None:
             index += 1
             continue
@@ -678,11 +753,10 @@ def _title_start(scan: _Scan, index: int) -> int | None:
     """Return where the name after a title at `index` would start, if a title is there."""
     if not scan.free(index):
         return None
-    if scan.is_word(index, "title_heads", _CONJUNCTIONS) or scan.is_word(
-        index, "direct_titles", _CONJUNCTIONS
-    ):
+    word = scan.tokens[index].word
+    if word.title:
         return _chain_end(scan, index)
-    if scan.is_demonym(index, _CONJUNCTIONS) and _given_at(scan, index + 1):
+    if word.demonym and _given_at(scan, index + 1):
         return index + 1
     return None
 
@@ -701,8 +775,9 @@ def _add_person(scan: _Scan, start: int, end: int | None, via: Via) -> None:
 
 
 def _speech_pass(scan: _Scan, known: set[str]) -> None:
-    for index in range(len(scan.tokens) - 1):
-        if not scan.free(index) or not scan.is_word(index, "speech_verbs", _CONJUNCTIONS):
+    tokens, taken = scan.tokens, scan.taken
+    for index in range(len(tokens) - 1):
+        if not tokens[index].word.speech_verb or taken[index]:
             continue
         start = index + 1
         end = _name_end(scan, start) if scan.tokens[start].loose else None
@@ -721,7 +796,7 @@ def _evidence(scan: _Scan, start: int, end: int, known: set[str]) -> bool:
 
 def _apposition_at(scan: _Scan, index: int) -> bool:
     """Return whether an apposition starts at `index`: "، رئيس ..." or "المتحدث ..."."""
-    if index >= len(scan.tokens) or not scan.is_word(index, "appositions"):
+    if index >= len(scan.tokens) or not scan.tokens[index].word.apposition:
         return False
     token = scan.tokens[index]
     comma = token.loose and not token.joined
@@ -729,8 +804,9 @@ def _apposition_at(scan: _Scan, index: int) -> bool:
 
 
 def _apposition_pass(scan: _Scan) -> None:
-    for index in range(1, len(scan.tokens)):
-        if not scan.free(index) or not _apposition_at(scan, index):
+    tokens, taken = scan.tokens, scan.taken
+    for index in range(1, len(tokens)):
+        if not tokens[index].word.apposition or taken[index] or not _apposition_at(scan, index):
             continue
         comma = not scan.tokens[index].joined
         start = _name_start_before(scan, index)
@@ -753,9 +829,7 @@ def _introduced(scan: _Scan, start: int) -> bool:
     """Return whether the name at `start` follows a speech verb or begins with a given name."""
     before = start - 1
     return scan.tokens[start].norm in scan.gaz.given_names or (
-        before >= 0
-        and scan.tokens[start].joined
-        and scan.is_word(before, "speech_verbs", _CONJUNCTIONS)
+        before >= 0 and scan.tokens[start].joined and scan.tokens[before].word.speech_verb
     )
 
 
@@ -764,7 +838,7 @@ def _opens_name(scan: _Scan, start: int) -> bool:
     if token.sentence_start or not token.joined:
         return True
     before = start - 1
-    return scan.is_word(before, "speech_verbs", _CONJUNCTIONS) or scan.is_word(before, "stop")
+    return scan.tokens[before].word.speech_verb or scan.is_word(before, "stop")
 
 
 # Coreference: surnames and names found by a pattern, mentioned again.
@@ -778,10 +852,10 @@ def _coreference_pass(scan: _Scan) -> None:
     names = {norm: f for norm, f in names.items() if not _common(scan, norm)}
     if not names:
         return
-    for index in range(len(scan.tokens)):
-        if not scan.free(index):
+    for index, token in enumerate(scan.tokens):
+        if scan.taken[index]:
             continue
-        for skip, rest in _clitic_variants(scan.tokens[index].norm):
+        for skip, rest in token.word.variants:
             source = names.get(rest)
             if source is not None:
                 scan.add(_Found(index, index + 1, skip, source.kind, "coreference"))
@@ -869,7 +943,7 @@ def countries(text: str, gazetteer: Gazetteer | None = None) -> set[str]:
         if phrase is not None and phrase.entity is not None and phrase.entity.name in known:
             found.add(phrase.entity.name)
             continue
-        for _, rest in _clitic_variants(scan.tokens[index].norm):
+        for _, rest in scan.tokens[index].word.variants:
             country = gazetteer.demonyms.get(rest)
             if country is not None:
                 found.add(country)

@@ -428,6 +428,38 @@ def test_saves_in_one_transaction_bump_again_once_after_commit(
     assert own_generation.read_text() != during
 
 
+def test_a_batch_of_saves_starts_one_generation_at_its_end(
+    client: Client, article: Article, own_generation: Path
+) -> None:
+    """Ingest stores a chunk inside `signals.batched()`: no bump per save, one at the end, and
+    the page cached before the batch is not served after it."""
+    from khabar.newsroom import signals
+
+    url = article.get_absolute_url()
+    get(client, url)
+    assert get(client, url)["X-Khabar-Cache"] == "hit"
+    before = own_generation.read_text()
+    with signals.batched():
+        for n in range(3):
+            article.title = f"عنوان رقم {n}"
+            article.save()
+            Block.objects.create(article=article, kind="paragraph", text=f"فقرة {n}", position=n)
+        assert own_generation.read_text() == before  # nothing bumped inside the batch
+    assert own_generation.read_text() != before
+    page = get(client, url)
+    assert page["X-Khabar-Cache"] == "miss" and "عنوان رقم 2" in page.content.decode()
+
+
+def test_a_batch_that_changes_nothing_bumps_nothing(own_generation: Path) -> None:
+    from khabar.newsroom import signals
+
+    pagecache.page_cache().clear()
+    before = own_generation.read_text()
+    with signals.batched(), signals.batched():
+        pass
+    assert own_generation.read_text() == before
+
+
 def test_bulk_changes_by_editors_invalidate(client: Client, article: Article) -> None:
     """QuerySet.update() sends no post_save: the admin's bulk actions and story edits still do."""
     from django.contrib.auth.models import User

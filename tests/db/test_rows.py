@@ -1,0 +1,67 @@
+"""`khabar.db.rows`: inserts and updates written once per shape store what the ORM would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from khabar.db.rows import BATCH, Insert, Update
+from khabar.newsroom.models import Article, Entity, IngestLog
+
+pytestmark = pytest.mark.django_db
+
+WHEN = datetime(2031, 4, 5, 6, 7, 8, 9000, tzinfo=UTC)
+
+
+def test_insert_converts_values_as_the_orm_does() -> None:
+    log = Insert(IngestLog, ["target", "item_id", "outcome", "message", "created_at"])
+    log([("feed.xml", "urn:1", "new", "رسالة", WHEN), ("feed.xml", "urn:2", "failed", "", WHEN)])
+    rows = list(IngestLog.objects.order_by("item_id"))
+    assert [(r.item_id, r.outcome, r.message) for r in rows] == [
+        ("urn:1", "new", "رسالة"),
+        ("urn:2", "failed", ""),
+    ]
+    assert rows[0].created_at == WHEN  # time zone and microseconds kept
+    assert rows[0].source is None and rows[0].article is None
+
+
+def test_insert_keeps_json_and_ignores_conflicts_only_when_asked() -> None:
+    entities = Insert(Entity, ["kind", "name", "slug", "aliases"], ignore_conflicts=True)
+    entities([("person", "سلمى", "سلمى", ["سلمى الأحمد", "Salma"])])
+    # The same (kind, slug) again: skipped, the stored row (an editor's) is kept as it is.
+    entities([("person", "اسم آخر", "سلمى", []), ("place", "سلمى", "سلمى", [])])
+    stored = {(e.kind, e.name): e.aliases for e in Entity.objects.all()}
+    assert stored == {("person", "سلمى"): ["سلمى الأحمد", "Salma"], ("place", "سلمى"): []}
+    strict = Insert(Entity, ["kind", "name", "slug", "aliases"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        strict([("person", "ثالث", "سلمى", [])])
+
+
+def test_insert_writes_more_rows_than_one_statement_holds() -> None:
+    log = Insert(IngestLog, ["target", "item_id", "outcome", "message", "created_at"])
+    log([("t", f"urn:{n}", "new", "", WHEN) for n in range(BATCH * 2 + 3)])
+    assert IngestLog.objects.count() == BATCH * 2 + 3
+
+
+def test_bad_shapes_are_refused_with_the_reason() -> None:
+    with pytest.raises(ValueError, match="no column for nope"):
+        Insert(IngestLog, ["target", "nope"])
+    with pytest.raises(ValueError, match="2 values for 1 columns"):
+        Update(Article, ["title"])(1, ["a", "b"])
+    with pytest.raises(ValueError, match="a row of 1 values for 2 columns"):
+        Insert(IngestLog, ["target", "item_id"])([("only one",)])
+    assert IngestLog.objects.count() == 0
+
+
+def test_update_sets_the_fields_of_one_row() -> None:
+    one = Article.objects.create(title="أول", slug="a1")
+    two = Article.objects.create(title="ثان", slug="a2")
+    place = Update(Article, ["related_ids", "title"])
+    assert place(one.pk, [[two.pk, 7], "أول معدل"]) == 1
+    assert place(10**9, [[], "لا أحد"]) == 0
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert (one.related_ids, one.title) == ([two.pk, 7], "أول معدل")
+    assert (two.related_ids, two.title) == ([], "ثان")
