@@ -118,6 +118,10 @@ class Server:
 def _serve_forever(site: dict[str, bytes], ready: multiprocessing.Queue[int]) -> None:
 
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as news sites serve: the fetcher's pooled connections are reused.
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body leave at once, not 40 ms apart
+
         def do_GET(self) -> None:
             body = site.get(self.path)
             self.send_response(200 if body else 404)

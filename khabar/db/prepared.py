@@ -8,12 +8,12 @@ compiled, and afterwards run by putting the real arguments in the stand-ins' pla
 SQL parameters, through Django's own iterables: the result is what the queryset would give
 (model instances, select_related, only(), values_list()).
 
-Arguments are ints (ids), strings, dates, datetimes or lists of ints. A list is padded to the next
-power of two with its last item (a repeated value changes nothing in `IN (...)`), so a shape
-compiles at most a handful of times. Keyword arguments are part of the shape, for what Django
-writes into the SQL itself (a slice's LIMIT and OFFSET): each set of them compiles once, and the
-newest MAX_SHAPES shapes are kept. `PreparedList` gives Django's Paginator a prepared count and
-prepared pages.
+Arguments are ints (ids), strings, dates, datetimes or lists of ints or strings. A list is
+padded to the next power of two with its last item (a repeated value changes nothing in
+`IN (...)`), so a shape compiles at most a handful of times. Keyword arguments are part of the
+shape, for what Django writes into the SQL itself (a slice's LIMIT and OFFSET): each set of them
+compiles once, and the newest MAX_SHAPES shapes are kept. `PreparedList` gives Django's
+Paginator a prepared count and prepared pages.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = ["MAX_SHAPES", "Prepared", "PreparedList"]
 MAX_SHAPES = 64
 
 M = TypeVar("M", bound=Model)
-Arg = int | str | date | datetime | Sequence[int]
+Arg = int | str | date | datetime | Sequence[int] | Sequence[str]
 
 # Stand-ins no real row can hold: negative ids and two distinct moments in 1901.
 _STANDIN_INT = -7_000_000_000
@@ -180,7 +180,7 @@ class PreparedPages:
         return PreparedList(self, *args)
 
 
-def _pad(values: Sequence[int]) -> list[int]:
+def _pad(values: Sequence[Any]) -> list[Any]:
     if not values:
         raise ValueError("a prepared query needs at least one id in a list")
     size = 1 << (len(values) - 1).bit_length()

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from khabar.db.prepared import Prepared
 from khabar.db.rows import Insert, Update
 from khabar.newsroom import search_index
 from khabar.newsroom.models import Article, Entity, Story, StoryEdits, unicode_slug
@@ -41,6 +42,7 @@ _CATCH_UP_BATCH = 500
 _NEW_ENTITIES = Insert(Entity, ["kind", "name", "slug", "aliases"], ignore_conflicts=True)
 _TAGS = Insert(Article.entities.through, ["article_id", "entity_id"], ignore_conflicts=True)
 _PLACE = Update(Article, ["story_id", "related_ids"])
+_ENTITIES_BY_SLUG = Prepared(lambda slugs: Entity.objects.filter(slug__in=slugs))
 
 _lock = threading.RLock()
 _index: StoryIndex | None = None
@@ -243,7 +245,7 @@ def tag_entities(
     if missing:
         # The (kind, slug) ones already stored stay as editors left them.
         _NEW_ENTITIES([(k, wanted[k, s][0], s, list(wanted[k, s][1])) for k, s in missing])
-        again = Entity.objects.filter(slug__in={s for _k, s in missing})
+        again = _ENTITIES_BY_SLUG(sorted({s for _k, s in missing}))
         known.update({(e.kind, e.slug): e for e in again})
     tags = [known[key] for key in wanted if key in known]
     # The through rows in one insert, not `entities.add` (a query for existing links and two

@@ -88,6 +88,11 @@ def test_lists_of_any_length_are_padded_not_wrong(articles: list[Article]) -> No
     assert ids(by_ids([pks[3], pks[3], pks[1]])) == sorted([pks[3], pks[1]])
     with pytest.raises(ValueError):
         by_ids([])
+    by_slugs = Prepared(lambda slugs: Article.objects.filter(slug__in=slugs).order_by("pk"))
+    slugs = [a.slug for a in articles]
+    for n in (1, 3, 5):
+        assert ids(by_slugs(slugs[:n])) == ids(Article.objects.filter(slug__in=slugs[:n]))
+    assert by_slugs(["لا يوجد"]) == []
 
 
 def test_strings_values_lists_and_slices(articles: list[Article]) -> None:
