@@ -7,7 +7,8 @@ quoting and its own conflict clause (`INSERT OR IGNORE` on SQLite, `ON CONFLICT 
 PostgreSQL), and converts each value with the model field's `get_db_prep_save`, as Django does.
 
 Like `bulk_create` and `update`, these send no model signals: a caller that skips `save()` says
-itself what changed (search marks, the page cache).
+itself what changed (search marks, the page cache). `Create` is `save()` of a new instance: its
+signals are sent, its primary key read back.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 from django.db import connections
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
+from django.db.models.signals import post_save, pre_save
 
-__all__ = ["Insert", "Update"]
+__all__ = ["Create", "Insert", "Update"]
 
 # Rows per INSERT statement: far under SQLite's 32,766 parameters for any table here.
 BATCH = 200
@@ -112,3 +114,60 @@ class Update:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return int(cursor.rowcount)
+
+
+class Create:
+    """What `save()` does for a new instance of a model without a custom `save()` step (run
+    that first): pre_save, an INSERT of every concrete field (each field's `pre_save`, so
+    defaults and auto_now work), the new primary key read back, post_save."""
+
+    def __init__(self, model: type[Model]) -> None:
+        meta = model._meta
+        self.model = model
+        self.table = meta.db_table
+        self.pk: Field[Any, Any] = meta.pk  # type: ignore[assignment]
+        self.fields: list[Field[Any, Any]] = [
+            f for f in meta.local_concrete_fields if f is not meta.auto_field
+        ]
+        self._sql: dict[tuple[str, str], tuple[str, bool, tuple[Any, ...]]] = {}
+
+    def __call__(self, obj: Model, using: str = "default") -> None:
+        """Insert `obj` (not saved before) and give it its primary key."""
+        if not isinstance(obj, self.model) or not obj._state.adding:
+            raise ValueError(f"Create inserts new {self.model.__name__} instances only")
+        connection = connections[using]
+        sender = self.model
+        pre_save.send(sender=sender, instance=obj, raw=False, using=using, update_fields=None)
+        params = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self.fields
+        ]
+        sql, returns, returning = self._statement(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if returns:
+                pk = connection.ops.fetch_returned_insert_columns(cursor, returning)[0]
+            else:
+                pk = connection.ops.last_insert_id(cursor, self.table, self.pk.column)
+        setattr(obj, self.pk.attname, pk)
+        obj._state.adding = False
+        obj._state.db = using
+        post_save.send(
+            sender=sender, instance=obj, created=True, update_fields=None, raw=False, using=using
+        )
+
+    def _statement(self, connection: Any) -> tuple[str, bool, tuple[Any, ...]]:
+        """The INSERT, whether it reads the key back (RETURNING), and that clause's params."""
+        key = (connection.alias, connection.vendor)
+        found = self._sql.get(key)
+        if found is None:
+            ops = connection.ops
+            columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
+            marks = ", ".join(["%s"] * len(self.fields))
+            sql = f"INSERT INTO {ops.quote_name(self.table)} ({columns}) VALUES ({marks})"
+            returns = bool(connection.features.can_return_columns_from_insert)
+            returning: tuple[Any, ...] = ()
+            if returns:
+                suffix, params = ops.return_insert_columns([self.pk])
+                sql, returning = f"{sql} {suffix}", tuple(params)
+            found = self._sql[key] = (sql, returns, returning)
+        return found

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from khabar.arabic.normalize import normalize
 from khabar.db.prepared import Prepared
-from khabar.db.rows import Insert
+from khabar.db.rows import Create, Insert
 from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.newsroom.models import (
     Agency,
@@ -193,7 +193,9 @@ def _apply_hero(article: Article, record: ExtractedArticle) -> None:
     article.hero = hero
 
 
-@transaction.atomic
+# No savepoint inside a caller's transaction (ingest's, per item): a failure here fails the
+# whole item anyway, and a savepoint costs two statements.
+@transaction.atomic(savepoint=False)
 def save_extracted(
     record: ExtractedArticle,
     *,
@@ -247,7 +249,12 @@ def save_extracted(
     article.signature = signature if signature is not None else article.signature
     _apply_item(article, item)
     _apply_hero(article, record)
-    article.save()
+    if is_new:
+        # save() with its INSERT written once: the slug and publication time Article.save()
+        # would fill in are set above; its signals (search, page cache) are sent.
+        _NEW_ARTICLE(article)
+    else:
+        article.save()
     if not is_new:
         article.blocks.all().delete()
     # bulk_create's way (no signals: the article's save marked it for search and the cache).
@@ -289,6 +296,7 @@ def _link(through: Any, column: str, article: Article, targets: list[Any]) -> No
 
 
 _LINKS: dict[tuple[Any, str], Insert] = {}
+_NEW_ARTICLE = Create(Article)
 _BLOCKS = Insert(Block, ["article_id", "position", "kind", "text", "media_id"])
 # Whether another article holds a canonical URL (then this one keeps none: the URL is unique).
 _URL_TAKEN = Prepared(

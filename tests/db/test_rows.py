@@ -65,3 +65,38 @@ def test_update_sets_the_fields_of_one_row() -> None:
     two.refresh_from_db()
     assert (one.related_ids, one.title) == ([two.pk, 7], "أول معدل")
     assert (two.related_ids, two.title) == ([], "ثان")
+
+
+def test_create_stores_what_save_stores_and_sends_its_signals() -> None:
+    from khabar.db.rows import Create
+    from khabar.newsroom.models import SearchDirty, Section
+
+    section = Section.objects.create(name="رياضة", slug="sport")
+    values = {
+        "title": "فوز في النهائي",
+        "slug": "final-win",
+        "lead": "فاز الفريق.",
+        "status": Article.Status.PUBLISHED,
+        "published_at": WHEN,
+        "section": section,
+        "related_ids": [3, 4],
+        "signature": b"\x00\x01",
+    }
+    by_save = Article(source_id="urn:save", **values)
+    by_save.save()
+    made = Article(source_id="urn:create", **values)
+    Create(Article)(made)
+
+    assert made.pk and made.pk != by_save.pk and not made._state.adding
+    stored = Article.objects.get(pk=made.pk)
+    fields = [f.attname for f in Article._meta.concrete_fields if f.attname not in {"id"}]
+    differ = [
+        f
+        for f in fields
+        if getattr(stored, f) != getattr(Article.objects.get(pk=by_save.pk), f)
+        and f not in {"source_id", "created_at"}
+    ]
+    assert differ == []
+    assert SearchDirty.objects.filter(article_id=made.pk).exists()  # post_save was sent
+    with pytest.raises(ValueError, match="new Article instances only"):
+        Create(Article)(made)
