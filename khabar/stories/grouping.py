@@ -249,21 +249,19 @@ def _stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 17)
-def _stem(word: str) -> str:
-    return light_stem(word)
+def _stem_of(word: str) -> str | None:
+    """The stem a word of normalized text counts as, None for a stop word, a number or a stem
+    of one letter: the whole decision kept per word, as news repeats its vocabulary."""
+    word = word.lower()
+    if word in _stopwords() or len(word) < 2 or word.isdigit():
+        return None
+    stem = light_stem(word)
+    return stem if len(stem) >= 2 else None
 
 
 def _stems(text: str) -> list[str]:
-    stop = _stopwords()
-    found = []
-    for word in words(normalize(text)):
-        word = word.lower()
-        if word in stop or len(word) < 2 or word.isdigit():
-            continue
-        stem = _stem(word)
-        if len(stem) >= 2:
-            found.append(stem)
-    return found
+    stem_of = _stem_of
+    return [stem for word in words(normalize(text)) if (stem := stem_of(word)) is not None]
 
 
 def stem_counts(
