@@ -20,6 +20,7 @@ import bisect
 import heapq
 import itertools
 import math
+import operator
 import threading
 from array import array
 from collections import Counter
@@ -227,6 +228,14 @@ def _moment(record: _Article) -> tuple[float, int, str]:
     the database's, in numeric order: a shorter one is smaller)."""
     order = len(record.id) if record.id.isdigit() else 1 << 30
     return (record.published, order, record.id)
+
+
+def sparse_dot(vector: dict[int, float], other: dict[int, float]) -> float:
+    """The dot product of two sparse vectors: w * other.get(t, 0.0) added up over the first
+    one's terms in order, as a generator would add them (the same float), with no Python
+    frame per term."""
+    found = map(other.get, vector.keys(), itertools.repeat(0.0))
+    return float(sum(map(operator.mul, vector.values(), found)))
 
 
 def _timestamp(moment: datetime) -> float:
@@ -622,13 +631,16 @@ class StoryIndex:
 
     def similarity(self, a: StoryArticle | str, b: StoryArticle | str) -> float:
         """Return the cosine similarity of two articles under this index's weights."""
-        first, second = self.vector(a), self.vector(b)
-        return sum(w * second.get(t, 0.0) for t, w in first.items())
+        return sparse_dot(self.vector(a), self.vector(b))
 
     def original(self, article_id: str) -> str:
         """Return the id of the article an indexed article is a copy of, or its own id."""
         record = self._articles[article_id]
         return record.duplicate_of or record.id
+
+    def timestamp(self, article_id: str) -> float:
+        """Return when an indexed article was published, in seconds since the epoch."""
+        return self._articles[article_id].published
 
     def published(self, article_id: str) -> datetime:
         """Return when an indexed article was published."""
@@ -780,7 +792,11 @@ class StoryIndex:
         """Return the unit TF-IDF vector of the heaviest terms, and their term frequencies."""
         with self._lock:
             tfs = {self._term_id(term): tf for term, tf in counts.items()}
-            weighted = {term: tf * self._idf(term) for term, tf in tfs.items()}
+            # _idf(term), inlined: the same arithmetic for the hundreds of terms of an article.
+            articles, df, log = self._n + 1, self._df.get, math.log
+            weighted = {
+                term: tf * (log(articles / (df(term, 0) + 1)) + 1.0) for term, tf in tfs.items()
+            }
         top = sorted(weighted.items(), key=lambda kv: -kv[1])[: self.config.max_terms]
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return {term: w / norm for term, w in top}, {term: tfs[term] for term, _ in top}
@@ -867,9 +883,7 @@ class StoryIndex:
     def _cosine(vector: dict[int, float], story: _Story) -> float:
         if story.norm2 <= 0.0:
             return 0.0
-        centroid = story.centroid
-        dot = sum(w * centroid.get(t, 0.0) for t, w in vector.items())
-        return dot / math.sqrt(story.norm2)
+        return sparse_dot(vector, story.centroid) / math.sqrt(story.norm2)
 
     def _gap_days(self, story: _Story, when: float) -> float:
         return max(0.0, story.first - when, when - story.last) / _DAY
@@ -978,8 +992,9 @@ class StoryIndex:
 
     def _add_vector(self, story: _Story, vector: dict[int, float], sign: float) -> None:
         centroid = story.centroid
-        dot = sum(w * centroid.get(t, 0.0) for t, w in vector.items())
-        story.norm2 = max(0.0, story.norm2 + 2 * sign * dot + sum(w * w for w in vector.values()))
+        dot = sparse_dot(vector, centroid)
+        squares = sum(map(operator.mul, vector.values(), vector.values()))
+        story.norm2 = max(0.0, story.norm2 + 2 * sign * dot + squares)
         # Only an article's heaviest terms lead to its story: enough to find it, and the lists
         # of common words stay short.
         posted = sorted(vector, key=lambda t: -vector[t])[: self.config.post_terms]

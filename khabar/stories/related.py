@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from khabar.stories.grouping import StoryArticle, StoryIndex
+from khabar.stories.grouping import StoryArticle, StoryIndex, sparse_dot
 
 __all__ = ["RelatedArticle", "related"]
 
@@ -36,26 +36,32 @@ def related(
 ) -> list[RelatedArticle]:
     """Return up to `k` related articles: the same story first, then the most similar recent."""
     me = _id(article)
-    story = index.story_of(me) if me in index else None
-    when = _published(article, index)
-    # The article's vector once, not once per candidate. The sum below is `index.similarity`'s
-    # over the shared terms only, in the same order: the terms left out add exactly 0.0, so
-    # the scores are the same to the last bit.
+    indexed = me in index
+    story = index.story_of(me) if indexed else None
+    mine_original = index.original(me) if indexed else None
+    when = _seconds(article, index)
+    window = recent.total_seconds()
+    # The article's vector once, not once per candidate; each score is `index.similarity`'s
+    # sum, term by term in the same order, so the same float.
     mine = index.vector(article)
-    order = {term: n for n, term in enumerate(mine)}
     found: dict[str, RelatedArticle] = {}
     for candidate in candidates:
         other = _id(candidate)
-        if other == me or index.is_duplicate(article, candidate):
+        if other == me:
             continue
-        same = story is not None and other in index and index.story_of(other) == story
-        if not same and abs(_published(candidate, index) - when) > recent:
+        held = other in index
+        # Two indexed articles are copies when they have one original (`is_duplicate`'s test).
+        if indexed and held:
+            if index.original(other) == mine_original:
+                continue
+        elif index.is_duplicate(article, candidate):
             continue
-        theirs = index.vector(candidate)
-        shared = sorted(mine.keys() & theirs.keys(), key=order.__getitem__)
-        score = sum((mine[t] * theirs[t] for t in shared), 0.0)
+        same = story is not None and held and index.story_of(other) == story
+        if not same and abs(_seconds(candidate, index) - when) > window:
+            continue
+        score = sparse_dot(mine, index.vector(candidate))
         if same or score >= min_score:
-            key = index.original(other) if other in index else other
+            key = index.original(other) if held else other
             kept = found.get(key)
             if kept is None or (same, score) > (kept.same_story, kept.score):
                 found[key] = RelatedArticle(other, score, same)
@@ -67,6 +73,5 @@ def _id(article: StoryArticle | str) -> str:
     return article if isinstance(article, str) else article.id
 
 
-def _published(article: StoryArticle | str, index: StoryIndex) -> timedelta:
-    moment = index.published(article) if isinstance(article, str) else article.published
-    return timedelta(seconds=moment.timestamp())
+def _seconds(article: StoryArticle | str, index: StoryIndex) -> float:
+    return index.timestamp(article) if isinstance(article, str) else article.published.timestamp()
