@@ -434,7 +434,9 @@ class Ingestor:
         assert record is not None  # stored articles were prepared with their text
         try:
             with transaction.atomic():
-                tags = storyline.tag_entities(article, prepared.entities, known=self._entities)
+                tags = storyline.tag_entities(
+                    article, prepared.entities, known=self._entities, marked=True
+                )
                 storyline.group(
                     article,
                     StoryArticle(

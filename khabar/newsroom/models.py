@@ -79,6 +79,7 @@ def _url_parts(name: str, n: int, prefix: str, urlconf: str) -> tuple[str, ...] 
     return parts if len(parts) == n + 1 else None
 
 
+@lru_cache(maxsize=1 << 14)  # names and sections recur: each entity is slugged once
 def unicode_slug(text: str, max_length: int = 120) -> str:
     """Return an Arabic-safe slug: letters kept, marks and punctuation dropped."""
     cleaned = normalize(text, alef=False, alef_maqsura=False, teh_marbuta=False, hamza=False)

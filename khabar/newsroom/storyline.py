@@ -231,10 +231,12 @@ def tag_entities(
     found: list[tuple[str, str, tuple[str, ...]]] | None = None,
     *,
     known: dict[tuple[str, str], Entity] | None = None,
+    marked: bool = False,
 ) -> list[Entity]:
     """Tag an article with the people, places and organizations it names (recognised here
     unless the ingest workers already did). `known` caches entities by (kind, slug) across a
-    batch; drop it after a rollback."""
+    batch; drop it after a rollback. `marked`: the caller's transaction has already marked
+    the article for search (ingest saved it just before)."""
     if found is None:
         found = entities_of("\n".join([article.title, article.lead, _text(article)]))
     wanted = {(kind, unicode_slug(name)): (name, aliases) for kind, name, aliases in found}
@@ -249,10 +251,10 @@ def tag_entities(
         known.update({(e.kind, e.slug): e for e in again})
     tags = [known[key] for key in wanted if key in known]
     # The through rows in one insert, not `entities.add` (a query for existing links and two
-    # signals): the article's own save already marked it for search and the page cache; marking
-    # it here again (one INSERT OR IGNORE) covers a call outside ingest.
+    # signals): the article's own save marked it for search and the page cache.
     _TAGS([(article.pk, tag.pk) for tag in tags])
-    search_index.mark_dirty(article.pk)
+    if not marked:
+        search_index.mark_dirty(article.pk)
     return tags
 
 
@@ -292,7 +294,9 @@ def group(
     the index holds already (loaded after it came back on the site) is placed afresh."""
     index = story_index()
     key = str(article.pk)
-    with _lock, transaction.atomic():
+    # No savepoint of its own: ingest calls it in the item's savepoint already, and on a
+    # failure the caller's transaction (or savepoint) is rolled back as a whole.
+    with _lock, transaction.atomic(savepoint=False):
         if key in index and not again:
             return int(index.story_of(key))
         if key in index:
