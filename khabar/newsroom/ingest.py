@@ -45,6 +45,7 @@ from khabar.stories.grouping import StoryArticle
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 MAX_FILE = 50 * 1024 * 1024
+_SIGNATURE_BATCH = 500
 CHUNK = 64  # items fetched and prepared together, so a 50,000-URL sitemap is not all in memory
 FETCH_THREADS = 4
 # The reason logged for an item its agency withheld; `_lifts_hold` looks for it in the log.
@@ -561,9 +562,10 @@ def shared_dedup() -> DuplicateIndex:
         if index is None or stale or newest < _dedup["seen"]:
             index = DuplicateIndex()
             _dedup.update(index=index, seen=0, at=time.monotonic())
-        if newest > _dedup["seen"]:
-            _add_signatures(index, _dedup["seen"], newest)
-            _dedup["seen"] = newest
+        # Ids just below the last one seen are read again for rows committed late
+        # (`storyline.LATE_COMMITS`); those this process holds already are skipped.
+        _add_signatures(index, max(0, _dedup["seen"] - storyline.LATE_COMMITS), newest)
+        _dedup["seen"] = newest
         return index
 
 
@@ -574,6 +576,8 @@ def forget_dedup() -> None:
 
 
 def _add_signatures(index: DuplicateIndex, after: int, upto: int) -> None:
+    """Add the recent originals with ids in (after, upto] that the index lacks (this process
+    added its own as it stored them): their ids first, then the signatures of those only."""
     since = timezone.now() - timedelta(days=settings.KHABAR_DEDUP_DAYS)
     recent = Article.objects.filter(
         duplicate_of__isnull=True,
@@ -581,9 +585,12 @@ def _add_signatures(index: DuplicateIndex, after: int, upto: int) -> None:
         created_at__gte=since,
         pk__gt=after,
         pk__lte=upto,
-    ).values_list("pk", "signature", "content_hash")
-    for pk, sig, digest in recent.iterator():
-        if str(pk) not in index:  # this process added its own articles as it stored them
+    )
+    missing = [pk for pk in recent.values_list("pk", flat=True) if str(pk) not in index]
+    for start in range(0, len(missing), _SIGNATURE_BATCH):  # bounded IN lists
+        batch = missing[start : start + _SIGNATURE_BATCH]
+        rows = Article.objects.filter(pk__in=batch).values_list("pk", "signature", "content_hash")
+        for pk, sig, digest in rows:
             index.add(str(pk), from_signature_bytes(bytes(sig)), digest=digest or None)
 
 

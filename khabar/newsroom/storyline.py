@@ -38,6 +38,9 @@ RELATED = 6
 RELATED_POOL = 50
 RELOAD_SECONDS = 3600.0
 _CATCH_UP_BATCH = 500
+# How far below the highest id it has seen catch-up looks for rows committed late (ids are
+# handed out when a row is inserted, not when its transaction commits).
+LATE_COMMITS = 1000
 # The rows grouping writes for every article, without a query built each time.
 _NEW_ENTITIES = Insert(Entity, ["kind", "name", "slug", "aliases"], ignore_conflicts=True)
 _TAGS = Insert(Article.entities.through, ["article_id", "entity_id"], ignore_conflicts=True)
@@ -173,12 +176,10 @@ def catch_up() -> None:
         if newest < _loaded["seen"]:
             forget_index()  # rows were deleted (or the database replaced): start again
             return
-        if newest == _loaded["seen"]:
-            return
-        # On PostgreSQL an id can commit after a higher one: such an article is missed here
-        # until the next reload, and a later article on its topic may start a story that the
-        # hourly merge pass then joins to its own.
-        rows = _published_in_window(_loaded["seen"]).filter(pk__lte=newest)
+        # The last LATE_COMMITS ids seen are read again: on PostgreSQL a transaction can
+        # commit after one that took a higher id, and its article would be missed.
+        after = max(0, _loaded["seen"] - LATE_COMMITS)
+        rows = _published_in_window(after).filter(pk__lte=newest)
         missing = [pk for pk in rows.values_list("pk", flat=True) if str(pk) not in _index]
         recent: list[tuple[float, int]] = []
         for start in range(0, len(missing), _CATCH_UP_BATCH):  # bounded IN lists

@@ -134,3 +134,42 @@ def test_the_near_duplicate_index_outlives_a_run_and_catches_up(tmp_path: Path) 
     assert ingest_module._dedup["index"] is shared  # the same index, caught up
     assert str(original.pk) in shared
     assert copy.duplicate_of_id == original.pk
+
+
+def test_a_row_committed_after_a_higher_id_is_caught_up(tmp_path: Path, loads: list[int]) -> None:
+    """On PostgreSQL a transaction can commit after one that took a higher id."""
+    ingest(tmp_path, "x", *UNRELATED)
+    # Another process's draft took a high id and committed first; this process has seen it.
+    Article.objects.create(pk=500, title="مسودة", status=Article.Status.DRAFT)
+    storyline.catch_up()
+    assert storyline._loaded["seen"] == 500
+    # Then a transaction that had taken a lower id commits its article.
+    elsewhere = Story.objects.create(title="حريق الأطلس", slug="atlas-fire")
+    late = Article.objects.create(
+        pk=400,
+        title=FIRE[0],
+        lead=FIRE[1],
+        status=Article.Status.PUBLISHED,
+        story=elsewhere,
+        published_at=Article.objects.get(title=UNRELATED[0]).published_at,
+    )
+    later = ingest(tmp_path, "b", *FIRE_AGAIN)
+    assert len(loads) == 1  # caught up, not reloaded
+    assert str(late.pk) in storyline.story_index()
+    assert later.story_id == elsewhere.pk
+
+
+def test_the_near_duplicate_index_catches_up_rows_committed_late(tmp_path: Path) -> None:
+    from khabar.newsroom import ingest as ingest_module
+
+    original = ingest(tmp_path, "a", *FIRE)
+    shared = ingest_module._dedup["index"]
+    assert shared is not None
+    # Committed by another process after this one had seen a higher id (another's draft).
+    shared.remove(str(original.pk))
+    Article.objects.create(pk=original.pk + 10, title="مسودة", status=Article.Status.DRAFT)
+    ingest_module._dedup["seen"] = original.pk + 10
+    title, body = FIRE
+    copy = ingest(tmp_path, "copy", title + " (محدث)", body)
+    assert ingest_module._dedup["index"] is shared
+    assert copy.duplicate_of_id == original.pk
