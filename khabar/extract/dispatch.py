@@ -65,7 +65,7 @@ def read_items(
     """Read every item in a document; the kind is detected when not given."""
     from khabar.extract.feeds import parse_feed
     from khabar.extract.sitemaps import parse_sitemap, sitemap_items
-    from khabar.extract.wires import parse_wire
+    from khabar.extract.wires import wire_items
 
     kind = kind or detect_kind(data, filename=filename)
     if kind == "feed":
@@ -73,7 +73,7 @@ def read_items(
     if kind == "sitemap":
         return sitemap_items(parse_sitemap(data))
     if kind in ("ninjs", "newsmlg2", "nitf"):
-        return [parse_wire(data)]
+        return wire_items(data)
     article = extract_bytes(data, filename=filename, url=url)
     if url and not article.url:
         article.url = url

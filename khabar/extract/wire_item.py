@@ -9,7 +9,15 @@ from khabar.errors import ExtractionError
 from khabar.extract.record import Block, ExtractedArticle, Image, IncomingItem
 from khabar.extract.wire_body import detect_language, find_dateline, first_image
 
-__all__ = ["WireError", "WireFields", "WireItem", "pub_status", "to_int", "wire_item"]
+__all__ = [
+    "WireError",
+    "WireFields",
+    "WireItem",
+    "pub_status",
+    "status_notice",
+    "to_int",
+    "wire_item",
+]
 
 # Publication statuses that take an item back: NewsML-G2 "stat:canceled" (read as "canceled"),
 # NINJS "canceled" and "withdrawn", NITF 3.x docdata management-status="canceled".
@@ -46,6 +54,10 @@ class WireFields:
     language: str | None = None
     image: Image | None = None
     pub_status: str | None = None
+    # Another document this one speaks of (NITF management-doc-idref: an earlier version it
+    # replaces) and that document's status now (management-idref-status), e.g. "canceled".
+    refers_to: str | None = None
+    refers_status: str | None = None
 
 
 @dataclass
@@ -53,6 +65,8 @@ class WireItem(IncomingItem):
     """An item from a wire, with its publication status ("usable", "withheld", "canceled")."""
 
     pub_status: str | None = None
+    # The id of an earlier document this item replaces (NITF management-doc-idref).
+    replaces: str | None = None
 
     @property
     def withdrawn(self) -> bool:
@@ -91,6 +105,15 @@ def _dateline(fields: WireFields) -> tuple[str | None, str | None]:
     return fields.dateline or fields.located, None
 
 
+def status_notice(fields: WireFields) -> WireItem | None:
+    """The item a document makes of its word on another one: that document withdrawn or
+    withheld (no text: ingest only changes the stored article's status). None otherwise."""
+    target, status = fields.refers_to, fields.refers_status
+    if not target or target == fields.source_id or status not in WITHDRAWN | WITHHELD:
+        return None
+    return WireItem(source_id=target, kind=fields.kind, agency=fields.agency, pub_status=status)
+
+
 def wire_item(fields: WireFields) -> IncomingItem:
     """Build the IncomingItem of a wire item: the whole article, never a page to fetch."""
     dateline, dateline_agency = _dateline(fields)
@@ -120,4 +143,5 @@ def wire_item(fields: WireFields) -> IncomingItem:
         updated=fields.updated,
         kind=fields.kind,
         pub_status=fields.pub_status,
+        replaces=fields.refers_to,
     )

@@ -67,7 +67,9 @@ def nitf_fields(root: Element) -> WireFields:
         credit=attr(child(docdata, "doc.copyright"), "holder"),
         language=primary_language(root.get(_XML_LANG) or attr(body, _XML_LANG)),
         # NITF 3.1+ has no pubStatus: docdata's management-status says the same ("usable",
-        # "embargoed", "withheld", "canceled"). Its management-doc-idref and
-        # management-idref-status speak of another document, not this one, and are not read.
+        # "embargoed", "withheld", "canceled"). management-doc-idref names an earlier document
+        # this one replaces, and management-idref-status says what becomes of it.
         pub_status=pub_status(attr(docdata, "management-status")),
+        refers_to=(attr(docdata, "management-doc-idref") or "").strip() or None,
+        refers_status=pub_status(attr(docdata, "management-idref-status")),
     )

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from khabar.errors import ExtractionError
 from khabar.extract.record import IncomingItem
 from khabar.extract.wire_input import check_input, load_json, looks_like_json
-from khabar.extract.wire_item import WireError, WireFields, wire_item
+from khabar.extract.wire_item import WireError, WireFields, status_notice, wire_item
 from khabar.extract.wire_newsml import newsml_fields
 from khabar.extract.wire_ninjs import is_ninjs, ninjs_fields
 from khabar.extract.wire_nitf import nitf_fields
@@ -23,6 +23,7 @@ __all__ = [
     "WireFormat",
     "detect_wire_format",
     "parse_wire",
+    "wire_items",
 ]
 
 WireFormat = Literal["ninjs", "newsmlg2", "nitf"]
@@ -69,8 +70,7 @@ def _fields(data: bytes) -> WireFields:
     raise UnknownWireFormatError(_UNKNOWN)
 
 
-def parse_wire(data: bytes) -> IncomingItem:
-    """Read a wire item's bytes (the format is detected) into an IncomingItem."""
+def _identified(data: bytes) -> WireFields:
     check_input(data, "wire item")
     fields = _fields(data)
     if not fields.source_id:
@@ -78,4 +78,22 @@ def parse_wire(data: bytes) -> IncomingItem:
             f"This {fields.kind} item has no identifier (uri, guid or doc-id): Khabar cannot tell "
             "its versions apart. Ask the agency to send identified items."
         )
-    return wire_item(fields)
+    return fields
+
+
+def parse_wire(data: bytes) -> IncomingItem:
+    """Read a wire item's bytes (the format is detected) into an IncomingItem."""
+    return wire_item(_identified(data))
+
+
+def wire_items(data: bytes) -> list[IncomingItem]:
+    """The items a wire document makes: the status it gives an earlier document it replaces
+    (NITF: withdrawn or withheld), first, then its own article, unless it is only that notice
+    (no headline and no text)."""
+    fields = _identified(data)
+    notice = status_notice(fields)
+    if notice is None:
+        return [wire_item(fields)]
+    if not fields.title.strip() and not fields.blocks:
+        return [notice]
+    return [notice, wire_item(fields)]

@@ -320,6 +320,8 @@ class Ingestor:
         if existing is not None and _same_text(item, existing, fp.digest):
             return self._done("unchanged", item, source, target, existing, "same text")
         original = None if existing else self._original_of(fp)
+        if original is not None and _replaced_by(item, original):
+            original = None  # the corrected version of the document it withdraws: news again
         status, why = _stored_as(item, original)
         # Read before saving: `save_extracted` updates `existing` in place.
         was_shown = existing is not None and existing.status == Article.Status.PUBLISHED
@@ -362,6 +364,10 @@ class Ingestor:
             return self._withdraw(item, existing, source, target)
         if _withheld(item) and existing is not None and existing.status in _SHOWN_OR_GONE:
             return self._withhold(item, existing, source, target)
+        if _withheld(item) and item.article is None:
+            # A notice about another document (NITF management-doc-idref), with no text.
+            why = "off the site already" if existing else "before it was stored: nothing stored"
+            return self._done("unchanged", item, source, target, existing, f"withheld {why}")
         return None
 
     def _withdraw(
@@ -609,6 +615,11 @@ def _withdrawn(item: IncomingItem) -> bool:
 def _withdrawn_why(item: IncomingItem) -> str:
     status = item.pub_status if isinstance(item, WireItem) else None
     return f"withdrawn by the agency (status {status or 'canceled'})"
+
+
+def _replaced_by(item: IncomingItem, stored: Article) -> bool:
+    """Whether a wire item names the stored article as the earlier document it replaces."""
+    return isinstance(item, WireItem) and bool(item.replaces) and item.replaces == stored.source_id
 
 
 def _withheld(item: IncomingItem) -> bool:

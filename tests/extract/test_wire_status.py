@@ -92,3 +92,23 @@ def test_newsml_and_ninjs_withheld_are_read() -> None:
     ninjs["pubstatus"] = "withheld"
     parsed = parse_wire(json.dumps(ninjs, ensure_ascii=False).encode())
     assert isinstance(parsed, WireItem) and parsed.withheld
+
+
+def test_nitf_idref_makes_a_status_notice_for_the_document_it_replaces() -> None:
+    from khabar.extract.dispatch import read_items
+
+    data = (WIRES / "status" / "nitf_usable.xml").read_text(encoding="utf-8")
+    data = data.replace(
+        '<docdata management-status="usable">',
+        '<docdata management-status="usable" management-doc-idref=" OLD-1 " '
+        'management-idref-status="canceled">',
+    )
+    notice, own = read_items(data.encode("utf-8"))
+    assert isinstance(notice, WireItem) and isinstance(own, WireItem)
+    assert (notice.source_id, notice.pub_status, notice.article) == ("OLD-1", "canceled", None)
+    assert notice.withdrawn and not own.withdrawn
+    assert own.source_id == "SAHEL-AR-20250214-0107" and own.replaces == "OLD-1"
+    # A usable earlier document, or one naming itself, makes no notice.
+    for status, ref in (("usable", "OLD-1"), ("canceled", "SAHEL-AR-20250214-0107")):
+        same = data.replace('"canceled"', f'"{status}"').replace(" OLD-1 ", ref)
+        assert [i.source_id for i in read_items(same.encode("utf-8"))] == ["SAHEL-AR-20250214-0107"]

@@ -106,3 +106,53 @@ def test_nitf_canceled_item_never_stored_is_not_stored() -> None:
     assert (summary.new, summary.unchanged, summary.failed) == (0, 1, [])
     assert not Article.objects.exists()
     assert "not stored" in IngestLog.objects.get().message
+
+
+def nitf_notice(tmp_path: Path, name: str, *, status: str, text: bool = True) -> str:
+    """A new NITF document that replaces the usable fixture's: its own id, and the earlier
+    document named in management-doc-idref with the status it gets now."""
+    data = (WIRES / "status" / "nitf_usable.xml").read_text(encoding="utf-8")
+    data = data.replace(
+        '<docdata management-status="usable">',
+        '<docdata management-status="usable" management-doc-idref="SAHEL-AR-20250214-0107" '
+        f'management-idref-status="{status}">',
+    )
+    data = data.replace('id-string="SAHEL-AR-20250214-0107"', 'id-string="SAHEL-AR-20250214-0300"')
+    data = data.replace("نصف سكان المدينة", "ثلث سكان المدينة")  # the corrected text
+    if not text:
+        start, end = data.index("<body>"), data.index("</body>") + len("</body>")
+        data = data[:start] + "<body/>" + data[end:]
+        data = data.replace("<title>تشغيل محطة تحلية مياه البحر في نواذيبو</title>", "")
+    assert "management-doc-idref" in data and 'id-string="SAHEL-AR-20250214-0300"' in data
+    path = tmp_path / name
+    path.write_text(data, encoding="utf-8")
+    return str(path)
+
+
+def test_nitf_replacement_cancels_the_document_it_names(tmp_path: Path) -> None:
+    Ingestor().run([str(WIRES / "status" / "nitf_usable.xml")])
+    first = Article.objects.get()
+
+    summary = Ingestor().run([nitf_notice(tmp_path, "fix.xml", status="canceled")])
+
+    assert (summary.updated, summary.new, summary.failed) == (1, 1, [])
+    first.refresh_from_db()
+    assert first.status == Article.Status.ARCHIVED
+    assert first.pk not in search_index.indexed_ids()
+    fixed = Article.objects.get(source_id="SAHEL-AR-20250214-0300")
+    assert fixed.status == Article.Status.PUBLISHED and fixed.duplicate_of is None
+    assert fixed.pk in search_index.indexed_ids()
+
+
+def test_nitf_kill_notice_without_text_only_withdraws(tmp_path: Path) -> None:
+    Ingestor().run([str(WIRES / "status" / "nitf_usable.xml")])
+    summary = Ingestor().run([nitf_notice(tmp_path, "kill.xml", status="canceled", text=False)])
+    assert (summary.updated, summary.new, summary.failed) == (1, 0, [])
+    assert list(Article.objects.values_list("status", flat=True)) == [Article.Status.ARCHIVED]
+
+
+def test_nitf_withheld_notice_for_a_document_never_stored_stores_nothing(tmp_path: Path) -> None:
+    summary = Ingestor().run([nitf_notice(tmp_path, "hold.xml", status="withheld", text=False)])
+    assert (summary.unchanged, summary.new, summary.failed) == (1, 0, [])
+    assert not Article.objects.exists()
+    assert "withheld before it was stored" in IngestLog.objects.get().message
