@@ -3,10 +3,11 @@ deduplicated and stored in a fresh SQLite database. Prints articles/s and where 
 
 Run: python -m bench.ingest [N]   (default 400 articles; politeness delay 0 on loopback)
 
-Three runs of N new articles: the first profiled (the stage table), the next two not, into the
-database the earlier runs filled; each prints wall time, articles/s and the CPU milliseconds
-per article of the main process and of the worker processes, with the load average. Run 1
-starts the worker processes; the later runs share them, as the polls of a `khabar worker` do.
+Runs of N new articles: the first profiled (the stage table), the next ones (--runs, 4) not,
+each into the database the earlier runs filled; each prints wall time, articles/s and the CPU
+milliseconds per article of the main process and of the worker processes, then the median of
+the unprofiled runs, with the load average. Run 1 starts the worker processes; the later runs
+share them, as the polls of a `khabar worker` do.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import platform
 import pstats
 import random
+import statistics
 import tempfile
 import time
 from datetime import date
@@ -197,7 +199,7 @@ def timed_run(ingestor: object, url: str) -> tuple[object, float, float, float]:
     )
 
 
-def main(n: int = 400) -> None:
+def main(n: int = 400, unprofiled: int = 4) -> None:
     """Print the tables."""
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as data:
@@ -219,7 +221,7 @@ def main(n: int = 400) -> None:
         # into the database the first run filled, one more. Like `khabar worker`'s polls, they
         # run in the same process, whose story index is caught up, not reloaded.
         runs = []
-        for seed in (8, 9):
+        for seed in range(8, 8 + unprofiled):
             other = {k.replace("/news/", f"/s{seed}/"): v for k, v in pages(n, seed=seed).items()}
             other["/feed.xml"] = feed(BASE_PLACEHOLDER, list(other))
             server2, base2 = serve(other)
@@ -244,6 +246,11 @@ def main(n: int = 400) -> None:
             f"| {number}, unprofiled, {(number - 1) * n} articles stored before | {wall:.1f} "
             f"| {n / wall:.0f} | {1000 * cpu / n:.1f} | {1000 * workers / n:.1f} |"
         )
+    rates = sorted(n / wall for _done, wall, _cpu, _workers in runs)
+    print(
+        f"\nUnprofiled runs: median {statistics.median(rates):.0f} articles/s "
+        f"(from {rates[0]:.0f} to {rates[-1]:.0f})"
+    )
     print()
     print("| stage (profiled run 1, main thread) | seconds | share |")
     print("| --- | ---: | ---: |")
@@ -260,4 +267,8 @@ def main(n: int = 400) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__)
     parser.add_argument("n", nargs="?", type=int, default=400, help="articles per run (400)")
-    main(parser.parse_args().n)
+    parser.add_argument(
+        "--runs", type=int, default=4, help="unprofiled runs after the profiled one (4)"
+    )
+    args = parser.parse_args()
+    main(args.n, args.runs)
