@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from khabar.extract import vocab
@@ -25,10 +26,11 @@ from khabar.extract.vocab import fold
 _PREFIXED = re.compile("|".join(sorted(PREFIXES, key=len, reverse=True)))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _ALWAYS_DROPPED = frozenset({"template", "dialog", "noscript"})
-_SURVEYED = (
-    "//*[@class or @id or @style or @hidden or @aria-hidden or @role or @aria-modal]"
-    " | //template | //dialog | //noscript"
-)
+# The attributes that may name a widget or hide an element: only elements with one are surveyed.
+_SURVEYED_ATTRS = frozenset({"class", "id", "style", "hidden", "aria-hidden", "role", "aria-modal"})
+# The elements that hold the article for sure (and <h1>s). Compiled once; the attribute axis is
+# walked far faster by libxml2 than `//*[@itemprop=...]`.
+_ANCHORS = etree.XPath("//@itemprop[. = 'articleBody']/parent::* | //h1 | //main")
 _CHROME_PARTS = frozenset(
     {"comments", "share", "related", "tags", "navigation", "ads", "author_box"}
 )
@@ -49,6 +51,7 @@ _EDGES = vocab.SEPARATORS + " ()[]*#:"
 _MIN_LINK_SHARE = 0.5
 _MAX_BOX_CHARS = 1500
 _MAX_CUE_CHARS = 120
+_SHORT_TEXTS = etree.XPath(f"//text()[string-length(.) < {_MAX_CUE_CHARS}]")
 _MAX_HEADING_WORDS = 6
 _MAX_READ_ALSO_WORDS = 30
 # A list of links right under a heading inside the article, no longer than this, is its box.
@@ -86,12 +89,12 @@ def _part_named(raw: str) -> str | None:
 
 def hiding(element: HtmlElement, part: str | None = None) -> str | None:
     """Return how the markup hides an element until a script shows it ("dialog", "hidden")."""
-    get = element.get
-    if tag_of(element) == "dialog" or part == "modal" or get("aria-modal") == "true":
+    get, tag = element.get, tag_of(element)
+    if tag == "dialog" or part == "modal" or get("aria-modal") == "true":
         return "dialog"
     if get("role") in ("dialog", "alertdialog"):
         return "dialog"
-    if tag_of(element) in _ALWAYS_DROPPED or get("hidden") is not None:
+    if tag in _ALWAYS_DROPPED or get("hidden") is not None:
         return "hidden"
     style, classes = get("style"), get("class")
     if get("aria-hidden") == "true" or (style and _HIDDEN_STYLE.search(style)):
@@ -108,8 +111,8 @@ def is_hidden(element: HtmlElement) -> bool:
 
 def _anchors(root: HtmlElement) -> list[HtmlElement]:
     """Return the elements that hold the article for sure: its body, headline and <article>."""
-    found = list(root.xpath("//*[@itemprop='articleBody'] | //h1 | //main"))
-    articles = root.xpath("//article")
+    found: list[HtmlElement] = _ANCHORS(root)
+    articles = list(root.iter("article"))
     if articles:
         found.append(max(articles, key=lambda a: len(a.text_content())))
     return found
@@ -154,13 +157,15 @@ def _survey(
     """Return, in one pass, the hidden elements and the widgets, with how or what each is."""
     hidden: list[tuple[HtmlElement, str]] = []
     chrome: list[tuple[HtmlElement, str]] = []
-    for element in root.xpath(_SURVEYED):
+    for element in root.iter(etree.Element):
+        if element.tag not in _ALWAYS_DROPPED and _SURVEYED_ATTRS.isdisjoint(element.keys()):
+            continue
         part = part_of(element)
         how = hiding(element, part)
         if how is not None:
             hidden.append((element, how))
-        elif part in _CHROME_PARTS and tag_of(element) in _CHROME_TAGS:
-            inline = tag_of(element) in ("span", "a")
+        elif part in _CHROME_PARTS and (tag := tag_of(element)) in _CHROME_TAGS:
+            inline = tag in ("span", "a")
             if not inline or part in _INLINE_PARTS:
                 chrome.append((element, part))
     return hidden, chrome
@@ -232,7 +237,7 @@ def _drop_following_links(heading: HtmlElement, cleaning: Cleaning) -> None:
 def _cue_elements(root: HtmlElement) -> list[HtmlElement]:
     """Return the elements whose own short text may name a box ("اقرأ أيضا", "Tags")."""
     found: dict[HtmlElement, None] = {}
-    for text in root.xpath(f"//text()[string-length(.) < {_MAX_CUE_CHARS}]"):
+    for text in _SHORT_TEXTS(root):
         if not _CUE.search(text):
             continue
         parent = text.getparent()

@@ -27,13 +27,14 @@ _CONTAINERS = ("div", "td", "section", "article", "main", "center", "font")
 
 def _is_layout(table: HtmlElement) -> bool:
     """Tell whether a table lays out the page rather than holding data."""
-    cells = table.xpath(".//td | .//th")
+    cells = list(table.iter("td", "th"))
     if len(cells) <= 1:
         return True
-    if table.xpath(".//table | .//h1 | .//h2 | .//h3"):
+    if next(table.iterdescendants("table", "h1", "h2", "h3"), None) is not None:
         return True
     for cell in cells:
-        if len(cell.xpath("./p | ./div")) >= 2 or len(cell.text_content()) > _MAX_CELL_CHARS:
+        blocks = sum(1 for _ in cell.iterchildren("p", "div"))
+        if blocks >= 2 or len(cell.text_content()) > _MAX_CELL_CHARS:
             return True
     return False
 
@@ -50,8 +51,13 @@ def unwrap_layout_tables(root: HtmlElement) -> None:
 
 def open_headers(root: HtmlElement) -> None:
     """Turn the <header>s of article parts (sub-heading, no headline) into <div>s."""
-    for header in root.xpath("//article//header[.//h2 or .//h3 or .//h4][not(.//h1)]"):
-        header.tag = "div"
+    for header in list(root.iter("header")):
+        if (
+            next(header.iterancestors("article"), None) is not None
+            and next(header.iterdescendants("h2", "h3", "h4"), None) is not None
+            and next(header.iterdescendants("h1"), None) is None
+        ):
+            header.tag = "div"
 
 
 def _paragraph_chars(element: HtmlElement) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from khabar.extract.vocab import fold
 
@@ -31,14 +32,17 @@ class Line:
     heading: bool = False
     gap_before: bool = False
 
-    @property
+    @cached_property
     def ends_sentence(self) -> bool:
         """Tell whether the line ends like a sentence (one period, "!" or "؟")."""
         return bool(_SENTENCE_END.search(self.text))
 
-    @property
+    @cached_property
     def is_prose(self) -> bool:
-        """Tell whether the line reads as an article paragraph rather than a headline or label."""
+        """Tell whether the line reads as an article paragraph rather than a headline or label.
+
+        Read once per line: most of the label readers (`khabar.extract.meta`) ask it.
+        """
         if (self.bullet and self.words < 20) or is_menu_row(self.text):
             return False
         if self.words >= 20:
@@ -58,20 +62,21 @@ def make_line(raw: str, *, gap_before: bool = False) -> Line | None:
     """Return the cleaned Line for one raw line, or None when nothing is left of it."""
     expanded = raw.expandtabs(4).replace("\ufeff", "")
     indent = len(expanded) - len(expanded.lstrip())
-    text = _LINK_REF.sub("", expanded).strip()
-    heading = bool(_MD_HEADING.match(text))
-    text = _MD_HEADING.sub("", text)
-    bullet = bool(_BULLET.match(text))
-    text = _BULLET.sub("", text).strip()
+    text = (_LINK_REF.sub("", expanded) if "[" in expanded else expanded).strip()
+    # Both marks are anchored at the start: each is cut where it matched, if it did.
+    heading = _MD_HEADING.match(text)
+    text = text[heading.end() :] if heading else text
+    bullet = _BULLET.match(text)
+    text = (text[bullet.end() :] if bullet else text).strip()
     if not text:
         return None
     return Line(
         text=text,
         folded=fold(text),
         words=len(text.split()),
-        bullet=bullet,
+        bullet=bullet is not None,
         indent=indent,
-        heading=heading,
+        heading=heading is not None,
         gap_before=gap_before,
     )
 

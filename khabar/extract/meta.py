@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from khabar.arabic.dates import find_dates, parse_datetime
+from khabar.arabic.dates import DateMatch, find_dates, parse_datetime
 from khabar.extract import latin_dates, vocab
 from khabar.extract.lines import Line
 from khabar.extract.vocab import fold
@@ -42,6 +42,7 @@ _DATELINE_PLACE = re.compile(rf"^(?P<place>{_PLACE}(?:\s{_PLACE})?)\s+[-–—]\
 MAX_CAPTION_WORDS = 30
 _TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGNORECASE)
 _TRAILING_CREDIT = re.compile(r"^(?P<caption>.+?)\s*[(\[](?P<credit>[^()\[\]]{1,40})[)\]]\.?$")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def parse_credit(line: Line) -> tuple[str | None, str] | None:
         return None, labelled.strip(_QUOTES)
     if line.words <= 8 and is_agency(line.text):
         return None, line.text.strip("()[] ")
-    trailing = _TRAILING_CREDIT.match(line.text)
+    closed = ")" in line.text or "]" in line.text  # skips the slow pattern on most lines
+    trailing = _TRAILING_CREDIT.match(line.text) if closed else None
     if trailing is None:
         return None
     credit = trailing.group("credit").strip()
@@ -175,25 +177,35 @@ def parse_credit(line: Line) -> tuple[str | None, str] | None:
     return trailing.group("caption").strip(), strip_label(credit, inner[0]) if inner else credit
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    """Return where the dates in `text` are, Arabic, numeric or English and French."""
-    spans = [(m.start, m.end) for m in find_dates(text)]
+def _dates_in(text: str) -> list[DateMatch]:
+    """Return the Arabic and numeric dates in `text`, found once for the readers that need them.
+
+    A text without a digit has no full date, and the only dates it may hold ("أمس") matter
+    to no reader here: it is not searched.
+    """
+    return find_dates(text) if _DIGIT.search(text) else []
+
+
+def _spans(text: str, dates: list[DateMatch]) -> list[tuple[int, int]]:
+    """Return where the dates in `text` are, Arabic, numeric (`dates`) or English and French."""
+    spans = [(m.start, m.end) for m in dates]
     spans.extend((m.start(), m.end()) for m in latin_dates.finditer(text))
     return spans
 
 
-def _covers_line(text: str) -> bool:
+def _covers_line(text: str, dates: list[DateMatch]) -> bool:
     """Tell whether the dates, times and weekday words in `text` make up all of it."""
     rest = text
-    for start, end in sorted(_spans(text), reverse=True):
+    for start, end in sorted(_spans(text, dates), reverse=True):
         rest = rest[:start] + " " + rest[end:]
     rest = _TIME.sub(" ", rest)
     words = [w.strip(vocab.SEPARATORS + "()/") for w in fold(rest).split()]
     return len([w for w in words if w and w not in vocab.DATE_FILLER]) <= 1
 
 
-def _has_full_date(text: str) -> bool:
-    if any(m.year is not None and m.month is not None for m in find_dates(text)):
+def _has_full_date(text: str, dates: list[DateMatch]) -> bool:
+    """Tell whether `text` (its Arabic and numeric dates found as `dates`) names a month's year."""
+    if any(m.year is not None and m.month is not None for m in dates):
         return True
     return latin_dates.parse(text) is not None
 
@@ -212,8 +224,9 @@ def parse_date_line(line: Line) -> DateLine | None:
     )
     for role, pattern in labels:
         found = _label(line, pattern)
-        if found is not None and (found[1] or _has_full_date(found[0])):
+        if found is not None and (found[1] or _has_full_date(found[0], _dates_in(found[0]))):
             return DateLine(role, line.text, _when(found[0]))
-    if _has_full_date(line.text) and _covers_line(line.text):
+    dates = _dates_in(line.text)
+    if _has_full_date(line.text, dates) and _covers_line(line.text, dates):
         return DateLine("plain", line.text, _when(line.text))
     return None
