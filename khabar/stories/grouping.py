@@ -1145,11 +1145,18 @@ class StoryIndex:
 
     def _representative(self, story: _Story, candidates: Sequence[_Article]) -> str:
         """Return the headline of the article closest to the story's centroid; earliest on ties."""
-        best = max(
-            candidates,
-            key=lambda a: (round(self._cosine(a.vector(), story), 9), -a.published),
-        )
-        return best.title
+        if story.norm2 <= 0.0:
+            return min(candidates, key=lambda a: a.published).title  # every cosine is 0
+        centroid, norm = story.centroid, math.sqrt(story.norm2)
+
+        def closeness(a: _Article) -> tuple[float, float]:
+            # `_cosine(a.vector(), story)` from the stored arrays, without building the dict:
+            # the same products added in the same order.
+            found = map(centroid.get, a.terms, itertools.repeat(0.0))
+            dot = float(sum(map(operator.mul, a.weights, found)))
+            return (round(dot / norm, 9), -a.published)
+
+        return max(candidates, key=closeness).title
 
     def _top_names(self, story: _Story, kind: str, limit: int = 5) -> tuple[str, ...]:
         prefix = f"@{kind}:"
