@@ -27,6 +27,16 @@ __all__ = ["Create", "Insert", "Update"]
 BATCH = 200
 
 
+def _columns(model: type[Model], names: Sequence[str]) -> list[Field[Any, Any]]:
+    """The model's fields named by attribute name (`section_id` for a foreign key)."""
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    unknown = [name for name in names if name not in by_attname]
+    if unknown:
+        raise ValueError(f"{meta.label} has no column for {', '.join(unknown)}")
+    return [by_attname[name] for name in names]
+
+
 class Insert:
     """INSERT of `fields` (attribute names, `section_id` style for foreign keys) into a model's
     table; with `ignore_conflicts`, a row that breaks a unique constraint is skipped."""
@@ -34,13 +44,8 @@ class Insert:
     def __init__(
         self, model: type[Model], fields: Sequence[str], *, ignore_conflicts: bool = False
     ) -> None:
-        meta = model._meta
-        by_attname = {f.attname: f for f in meta.concrete_fields}
-        unknown = [name for name in fields if name not in by_attname]
-        if unknown:
-            raise ValueError(f"{meta.label} has no column for {', '.join(unknown)}")
-        self.table = meta.db_table
-        self.fields: list[Field[Any, Any]] = [by_attname[name] for name in fields]
+        self.table = model._meta.db_table
+        self.fields = _columns(model, fields)
         self.ignore_conflicts = ignore_conflicts
         self._sql: dict[tuple[str, str, int], str] = {}
 
@@ -83,14 +88,9 @@ class Update:
     """UPDATE of `fields` of the row whose primary key is given."""
 
     def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
-        meta = model._meta
-        by_attname = {f.attname: f for f in meta.concrete_fields}
-        unknown = [name for name in fields if name not in by_attname]
-        if unknown:
-            raise ValueError(f"{meta.label} has no column for {', '.join(unknown)}")
-        self.table = meta.db_table
-        self.fields: list[Field[Any, Any]] = [by_attname[name] for name in fields]
-        self.pk: Field[Any, Any] = meta.pk  # type: ignore[assignment]
+        self.table = model._meta.db_table
+        self.fields = _columns(model, fields)
+        self.pk: Field[Any, Any] = model._meta.pk  # type: ignore[assignment]
         self._sql: dict[tuple[str, str], str] = {}
 
     def __call__(self, pk: Any, values: Sequence[Any], using: str = "default") -> int:

@@ -43,6 +43,20 @@ def ingest(tmp_path: Path, name: str, title: str, body: str) -> Article:
     return Article.objects.get(title=title)
 
 
+def stored_elsewhere(pk: int | None = None) -> Article:
+    """The fire article and its story, as another process stores them (not in this index),
+    published when the unrelated article already ingested was."""
+    story = Story.objects.create(title="حريق الأطلس", slug="atlas-fire")
+    return Article.objects.create(
+        pk=pk,
+        title=FIRE[0],
+        lead=FIRE[1],
+        status=Article.Status.PUBLISHED,
+        story=story,
+        published_at=Article.objects.get(title=UNRELATED[0]).published_at,
+    )
+
+
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts full loads of the index from the database."""
@@ -67,19 +81,12 @@ def test_the_index_is_loaded_once_across_runs(tmp_path: Path, loads: list[int]) 
 def test_articles_another_process_stored_join_the_index(tmp_path: Path, loads: list[int]) -> None:
     ingest(tmp_path, "x", *UNRELATED)
     # Stored by another worker: its rows are in the database, not in this process's index.
-    elsewhere = Story.objects.create(title="حريق الأطلس", slug="atlas-fire")
-    other = Article.objects.create(
-        title=FIRE[0],
-        lead=FIRE[1],
-        status=Article.Status.PUBLISHED,
-        story=elsewhere,
-        published_at=Article.objects.get(title=UNRELATED[0]).published_at,
-    )
+    other = stored_elsewhere()
     later = ingest(tmp_path, "b", *FIRE_AGAIN)
     assert len(loads) == 1  # caught up, not reloaded
     index = storyline.story_index()
     assert str(other.pk) in index
-    assert later.story_id == elsewhere.pk  # grouped with what the other process stored
+    assert later.story_id == other.story_id  # grouped with what the other process stored
 
 
 def test_stories_edited_anywhere_make_the_next_run_reload(tmp_path: Path, loads: list[int]) -> None:
@@ -144,19 +151,11 @@ def test_a_row_committed_after_a_higher_id_is_caught_up(tmp_path: Path, loads: l
     storyline.catch_up()
     assert storyline._loaded["seen"] == 500
     # Then a transaction that had taken a lower id commits its article.
-    elsewhere = Story.objects.create(title="حريق الأطلس", slug="atlas-fire")
-    late = Article.objects.create(
-        pk=400,
-        title=FIRE[0],
-        lead=FIRE[1],
-        status=Article.Status.PUBLISHED,
-        story=elsewhere,
-        published_at=Article.objects.get(title=UNRELATED[0]).published_at,
-    )
+    late = stored_elsewhere(pk=400)
     later = ingest(tmp_path, "b", *FIRE_AGAIN)
     assert len(loads) == 1  # caught up, not reloaded
     assert str(late.pk) in storyline.story_index()
-    assert later.story_id == elsewhere.pk
+    assert later.story_id == late.story_id
 
 
 def test_the_near_duplicate_index_catches_up_rows_committed_late(tmp_path: Path) -> None:
