@@ -111,9 +111,6 @@ class Preparer:
             return map(prepare, jobs)
         return shared_pool(self.workers).map(prepare, jobs, chunksize=4)
 
-    def close(self) -> None:
-        """Nothing to release: the shared workers stay for the next batch (`stop_pools()`)."""
-
 
 _pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
@@ -147,11 +144,3 @@ def worker_pids() -> list[int]:
     with _pools_lock:
         pools = [pool for (pid, _n), pool in _pools.items() if pid == os.getpid()]
     return [p for pool in pools for p in (getattr(pool, "_processes", None) or {})]
-
-
-def stop_pools() -> None:
-    """Stop this process's worker processes (they also stop when the process exits)."""
-    with _pools_lock:
-        pools = [_pools.pop(key) for key in list(_pools) if key[0] == os.getpid()]
-    for pool in pools:
-        pool.shutdown(cancel_futures=True)

@@ -539,8 +539,7 @@ class Ingestor:
         return first_or_none(Article.objects.filter(pk=int(matches[0].key)))
 
     def close(self) -> None:
-        """Stop worker processes and close connections."""
-        self.preparer.close()
+        """Close the fetcher's connections (the worker processes stay for the next run)."""
         if self._fetcher is not None:
             self._fetcher.close()
 
