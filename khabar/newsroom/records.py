@@ -255,7 +255,6 @@ def save_extracted(
         _NEW_ARTICLE(article)
     else:
         article.save()
-    if not is_new:
         article.blocks.all().delete()
     # bulk_create's way (no signals: the article's save marked it for search and the cache).
     _BLOCKS(
