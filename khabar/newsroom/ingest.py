@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 MAX_FILE = 50 * 1024 * 1024
 _SIGNATURE_BATCH = 500
+FIRST_CHUNK = 16
 CHUNK = 64  # items fetched and prepared together, so a 50,000-URL sitemap is not all in memory
 FETCH_THREADS = 4
 # The reason logged for an item its agency withheld; `_lifts_hold` looks for it in the log.
@@ -215,7 +216,7 @@ class Ingestor:
 
     def _store_all(self, items: list[IncomingItem], source: Source | None, target: str) -> None:
         show = self.progress if len(items) > 1 else None
-        chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+        chunks = _chunks(items)
         if not chunks:
             return
         done = 0
@@ -597,6 +598,17 @@ def _add_signatures(index: DuplicateIndex, after: int, upto: int) -> None:
         rows = Article.objects.filter(pk__in=batch).values_list("pk", "signature", "content_hash")
         for pk, sig, digest in rows:
             index.add(str(pk), from_signature_bytes(bytes(sig)), digest=digest or None)
+
+
+def _chunks(items: list[IncomingItem]) -> list[list[IncomingItem]]:
+    """The items in chunks of FIRST_CHUNK, twice that, and so on up to CHUNK: nothing is
+    stored until the first chunk is fetched and prepared, so a small one starts storing
+    sooner, and each chunk is prepared while the one before it, half its size, is stored."""
+    chunks, start, size = [], 0, FIRST_CHUNK
+    while start < len(items):
+        chunks.append(items[start : start + size])
+        start, size = start + size, min(2 * size, CHUNK)
+    return chunks
 
 
 def _stored_by_source_id(source_ids: list[str]) -> dict[str, Article]:

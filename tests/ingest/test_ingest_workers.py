@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -50,3 +51,15 @@ def test_workers_are_shared_by_runs_and_started_again_after_one_dies() -> None:
 
     assert titles(list(Preparer(workers=2).run(jobs()))) == expected
     assert not set(worker_pids()) & set(first)  # new processes
+
+
+def test_chunks_start_small_and_grow_to_the_full_size() -> None:
+    from khabar.newsroom.ingest import CHUNK, FIRST_CHUNK, _chunks
+
+    items = [IncomingItem(source_id=str(n)) for n in range(400)]
+    chunks = _chunks(items)
+    assert [item for chunk in chunks for item in chunk] == items  # all, once, in order
+    sizes = [len(c) for c in chunks]
+    assert sizes[0] == FIRST_CHUNK and max(sizes) == CHUNK
+    assert all(b <= 2 * a for a, b in itertools.pairwise(sizes))
+    assert _chunks(items[:3]) == [items[:3]] and _chunks([]) == []
