@@ -173,11 +173,15 @@ def stage_times(profile: cProfile.Profile) -> dict[str, float]:
 
 
 def worker_cpu() -> float:
-    """CPU seconds this process's pipeline workers used so far (Linux /proc; 0 elsewhere)."""
-    from khabar.pipeline import worker_pids
+    """CPU seconds this process's helper processes (pipeline workers, the fetch process) used
+    so far (Linux /proc; 0 elsewhere)."""
+    from khabar.fetch.process import FetchProcess
+    from khabar.newsroom.ingest import fetch_settings
+    from khabar.pipeline import worker_context, worker_pids
 
+    fetching = FetchProcess(fetch_settings(), worker_context()).process_ids()
     total = 0.0
-    for pid in worker_pids():
+    for pid in worker_pids() + fetching:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -238,7 +242,10 @@ def main(n: int = 400, unprofiled: int = 4) -> None:
     for number, (done, *_rest) in enumerate(runs, 2):
         print(f"run {number} (other pages): {done.line()}")  # type: ignore[attr-defined]
     print()
-    print("| run | seconds | articles/s | main process CPU ms/article | workers CPU ms/article |")
+    print(
+        "| run | seconds | articles/s | main process CPU ms/article "
+        "| workers + fetch process CPU ms/article |"
+    )
     print("| --- | ---: | ---: | ---: | ---: |")
     print(f"| 1, profiled, empty database | {plain:.1f} | {n / plain:.0f} | | |")
     for number, (_done, wall, cpu, workers) in enumerate(runs, 2):

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 
 from khabar.errors import KhabarError
 from khabar.extract.api import extract_bytes
@@ -126,10 +127,7 @@ def shared_pool(workers: int) -> ProcessPoolExecutor:
             pool.shutdown(wait=False, cancel_futures=True)
             pool = None
         if pool is None:
-            # forkserver: workers start clean, without the parent's threads or open database,
-            # forked from a server that imported the pipeline once.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["khabar.pipeline_warm"])
+            context = worker_context()
             # Niced: the storing process is the one every item waits for, so it gets a core
             # whenever it wants one and the workers take what is left (measured: 69 to 85
             # articles/s on two cores, bench/ingest.py).
@@ -137,6 +135,15 @@ def shared_pool(workers: int) -> ProcessPoolExecutor:
                 workers, mp_context=context, initializer=os.nice, initargs=(WORKER_NICE,)
             )
         return pool
+
+
+def worker_context() -> BaseContext:
+    """How ingest starts its helper processes (pipeline workers, the fetch process): forked
+    from a server that imported and warmed the pipeline once, so they start clean (without
+    the parent's threads or open database) and fast."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["khabar.pipeline_warm"])
+    return context
 
 
 def worker_pids() -> list[int]:

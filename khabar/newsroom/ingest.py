@@ -33,11 +33,12 @@ from khabar.errors import KhabarError
 from khabar.extract.dispatch import KINDS, Kind, read_items
 from khabar.extract.record import IncomingItem
 from khabar.extract.wire_item import WireItem
-from khabar.fetch import Fetcher, FetchSettings
+from khabar.fetch import FetchError, FetchSettings
+from khabar.fetch.process import FetchProcess
 from khabar.newsroom import search_index, signals, storyline
 from khabar.newsroom.models import Article, Entity, IngestLog, Source, first_or_none
 from khabar.newsroom.records import Agencies, Authors, save_extracted
-from khabar.pipeline import Job, Prepared, Preparer
+from khabar.pipeline import WORKER_NICE, Job, Prepared, Preparer, worker_context
 from khabar.stories.dedup import DuplicateIndex
 from khabar.stories.fingerprint import Fingerprint, from_signature_bytes, signature_bytes
 from khabar.stories.grouping import StoryArticle
@@ -110,10 +111,10 @@ def fetch_settings() -> FetchSettings:
 class Ingestor:
     """Runs ingest over sources, URLs, files and folders, and keeps the summary."""
 
-    def __init__(self, *, progress: Progress | None = None, fetcher: Fetcher | None = None) -> None:
+    def __init__(self, *, progress: Progress | None = None) -> None:
         self.progress = progress
         self.summary = IngestSummary()
-        self._fetcher = fetcher
+        self._fetcher: FetchProcess | None = None
         self._dedup: DuplicateIndex | None = None
         self.preparer = Preparer()
         # Looked up once per run, not per article; dropped after a failed item, whose rolled
@@ -131,10 +132,11 @@ class Ingestor:
     # --- inputs -------------------------------------------------------------------------
 
     @property
-    def fetcher(self) -> Fetcher:
-        """The HTTP fetcher, made on first use."""
+    def fetcher(self) -> FetchProcess:
+        """The HTTP fetcher: a process of its own, so fetching does not slow storing."""
         if self._fetcher is None:
-            self._fetcher = Fetcher(fetch_settings())
+            # Niced like the workers: the storing process is the one every item waits for.
+            self._fetcher = FetchProcess(fetch_settings(), worker_context(), nice=WORKER_NICE)
         return self._fetcher
 
     def run(self, targets: list[str]) -> IngestSummary:
@@ -287,22 +289,22 @@ class Ingestor:
 
     def _fetch_pages(self, items: list[IncomingItem]) -> list[Job]:
         """Fetch the pages of link-only items, several hosts at once (each host politely)."""
-
-        def job(item: IncomingItem) -> Job:
+        linked = [i for i in items if (i.article is None or i.needs_fetch) and i.url]
+        pages = self.fetcher.fetch_all([i.url or "" for i in linked], FETCH_THREADS)
+        found = dict(zip(map(id, linked), pages, strict=True))
+        jobs = []
+        for item in items:
             if item.article is not None and not item.needs_fetch:
-                return Job(item)
-            if not item.url:
-                return Job(item, error=f"{item.source_id}: no text and no link to fetch")
-            try:
-                result = self.fetcher.fetch(item.url)
-            except KhabarError as exc:
-                return Job(item, error=str(exc))
-            return Job(item, page=result.content, page_url=str(result.url))
-
-        if sum(1 for i in items if i.needs_fetch or i.article is None) < 2:
-            return [job(item) for item in items]
-        with ThreadPoolExecutor(FETCH_THREADS) as pool:
-            return list(pool.map(job, items))
+                jobs.append(Job(item))
+            elif not item.url:
+                jobs.append(Job(item, error=f"{item.source_id}: no text and no link to fetch"))
+            else:
+                result = found[id(item)]
+                if isinstance(result, FetchError):
+                    jobs.append(Job(item, error=str(result)))
+                else:
+                    jobs.append(Job(item, page=result.content, page_url=str(result.url)))
+        return jobs
 
     def store(
         self, prepared: Prepared, existing: Article | None, source: Source | None, target: str
@@ -540,7 +542,8 @@ class Ingestor:
         return first_or_none(Article.objects.filter(pk=int(matches[0].key)))
 
     def close(self) -> None:
-        """Close the fetcher's connections (the worker processes stay for the next run)."""
+        """Close this run's fetcher (in the fetch process: its connections and caches); the
+        fetch and worker processes themselves serve the next run."""
         if self._fetcher is not None:
             self._fetcher.close()
 
