@@ -5,7 +5,8 @@ Run: python -m bench.ingest [N]   (default 400 articles; politeness delay 0 on l
 
 Runs of N new articles: the first profiled (the stage table), the next ones (--runs, 4) not,
 each into the database the earlier runs filled; each prints wall time, articles/s and the CPU
-milliseconds per article of the main process and of the worker processes, then the median of
+milliseconds per article of the main process and of its helpers (the worker processes and the
+fetch process), then the median of
 the unprofiled runs, with the load average. Run 1 starts the worker processes; the later runs
 share them, as the polls of a `khabar worker` do.
 """
@@ -29,8 +30,9 @@ from pathlib import Path
 
 BASE_PLACEHOLDER = "http://base.invalid"
 CONTENT = Path(__file__).resolve().parent.parent / "khabar/newsroom/demo/content.json"
-# Stages of the main thread. Fetching the next chunk's pages runs in a helper thread, which
-# the profiler does not see: waiting for it falls in "the rest of the main thread".
+# Stages of the main thread. Fetching the next chunk's pages runs in the fetch process, waited
+# for by a helper thread the profiler does not see: waiting for it falls in "the rest of the
+# main thread".
 STAGES = {
     "read feed": "feeds.py:.*\\(parse_feed\\)",
     "wait for worker processes (extract, MinHash, entities, stems)": (
