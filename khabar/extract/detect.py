@@ -37,6 +37,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 # C0 control bytes that plain text does not hold (tab, newlines, form feed and escape aside).
 _CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
 _MAX_CONTROL_RATIO = 0.05
 _SAMPLE = 8192
 
@@ -59,7 +60,8 @@ def binary_kind(data: bytes) -> str | None:
     if data[4:8] == b"ftyp":
         return "an MP4 or HEIF file"
     sample = data[:_SAMPLE]
-    controls = sum(1 for byte in sample if byte in _CONTROL)
+    # Counted by deleting them (in C), not byte by byte: every fetched page passes here.
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls and utf16_without_bom(data) is not None:
         return None
     if b"\x00" in sample:
