@@ -177,13 +177,11 @@ def stage_times(profile: cProfile.Profile) -> dict[str, float]:
 def worker_cpu() -> float:
     """CPU seconds this process's helper processes (pipeline workers, the fetch process) used
     so far (Linux /proc; 0 elsewhere)."""
-    from khabar.fetch.process import FetchProcess
-    from khabar.newsroom.ingest import fetch_settings
-    from khabar.pipeline import worker_context, worker_pids
+    from khabar.fetch.process import process_ids
+    from khabar.pipeline import worker_pids
 
-    fetching = FetchProcess(fetch_settings(), worker_context()).process_ids()
     total = 0.0
-    for pid in worker_pids() + fetching:
+    for pid in worker_pids() + process_ids():
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

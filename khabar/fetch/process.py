@@ -26,7 +26,7 @@ from khabar.fetch.fetcher import Fetcher
 from khabar.fetch.result import FetchResult
 from khabar.fetch.settings import FetchSettings
 
-__all__ = ["FetchProcess"]
+__all__ = ["FetchProcess", "process_ids"]
 
 # A failure as it crosses the process boundary: the message only.
 _Failed = tuple[str]
@@ -76,12 +76,6 @@ class FetchProcess:
         self._used = True
         return (self.key, self.settings)
 
-    def process_ids(self) -> list[int]:
-        """The fetch process's id, once started (for measurement)."""
-        with _pools_lock:
-            pool = _pools.get(os.getpid())
-        return list(getattr(pool, "_processes", None) or {})
-
     def _pool(self) -> ProcessPoolExecutor:
         with _pools_lock:
             pool = _pools.get(os.getpid())  # a forked child must not use its parent's
@@ -93,6 +87,13 @@ class FetchProcess:
                     1, mp_context=self.context, initializer=os.nice, initargs=(self.nice,)
                 )
             return pool
+
+
+def process_ids() -> list[int]:
+    """This process's fetch process id, once started (for measurement)."""
+    with _pools_lock:
+        pool = _pools.get(os.getpid())
+    return list(getattr(pool, "_processes", None) or {})
 
 
 # --------------------------------------------------------------------------- in the child

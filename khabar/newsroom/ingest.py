@@ -289,9 +289,8 @@ class Ingestor:
 
     def _fetch_pages(self, items: list[IncomingItem]) -> list[Job]:
         """Fetch the pages of link-only items, several hosts at once (each host politely)."""
-        linked = [i for i in items if (i.article is None or i.needs_fetch) and i.url]
-        pages = self.fetcher.fetch_all([i.url or "" for i in linked], FETCH_THREADS)
-        found = dict(zip(map(id, linked), pages, strict=True))
+        linked = [i.url for i in items if (i.article is None or i.needs_fetch) and i.url]
+        pages = iter(self.fetcher.fetch_all(linked, FETCH_THREADS))  # in the items' order
         jobs = []
         for item in items:
             if item.article is not None and not item.needs_fetch:
@@ -299,7 +298,7 @@ class Ingestor:
             elif not item.url:
                 jobs.append(Job(item, error=f"{item.source_id}: no text and no link to fetch"))
             else:
-                result = found[id(item)]
+                result = next(pages)
                 if isinstance(result, FetchError):
                     jobs.append(Job(item, error=str(result)))
                 else:
