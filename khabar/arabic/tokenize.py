@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 from typing import Literal, NamedTuple
 
-__all__ = ["Token", "TokenKind", "tokenize", "words"]
+__all__ = ["Token", "TokenKind", "token_matches", "tokenize", "words"]
 
 TokenKind = Literal["arabic", "latin", "number", "other"]
 
@@ -94,6 +95,12 @@ def tokenize(text: str) -> list[Token]:
         kind = _KINDS[match.lastgroup or "other"]
         tokens.append(Token(match.group(), match.start(), match.end(), kind))
     return tokens
+
+
+def token_matches(text: str) -> Iterator[re.Match[str]]:
+    """Return the regex matches `tokenize` reads, for a caller that wants only some of each
+    token (no Token made): `group()` is its text, `span()` its offsets, `lastgroup` its kind."""
+    return _token_pattern().finditer(text)
 
 
 @cache

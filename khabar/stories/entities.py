@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from khabar.arabic import display_safe, normalize, tokenize
+from khabar.arabic.tokenize import token_matches
 
 __all__ = [
     "MAX_CHARS",
@@ -296,22 +297,24 @@ class _Found:
 
 
 def _tokens(text: str, gazetteer: Gazetteer) -> list[_Token]:
+    # Once per word of every article: read straight from the tokenizer's matches, with the
+    # memos and functions in locals.
     found: list[_Token] = []
-    memo = gazetteer._word_memo
-    previous_end = 0
-    for token in tokenize(text):
-        start, end = token.start, token.end
-        norm = _norm(token.text)
-        # The memo is read here first: this loop runs once per word of every article.
+    append = found.append
+    memo, word_of, norm_of, gap_of = gazetteer._word_memo, gazetteer._word, _norm, _gap
+    previous_end = -1
+    for match in token_matches(text):
+        start, end = match.span()
+        norm = norm_of(match.group())
         word = memo.get(norm)
         if word is None:
-            word = gazetteer._word(norm)
-        arabic = token.kind == "arabic"
-        if found:
-            joined, loose, sentence_start = _gap(text[previous_end:start])
-        else:
+            word = word_of(norm)
+        if previous_end < 0:
             joined = loose = sentence_start = True
-        found.append(_Token(norm, start, end, arabic, joined, loose, sentence_start, word))
+        else:
+            joined, loose, sentence_start = gap_of(text[previous_end:start])
+        arabic = match.lastgroup == "arabic"
+        append(_Token(norm, start, end, arabic, joined, loose, sentence_start, word))
         previous_end = end
     return found
 
