@@ -855,9 +855,10 @@ class StoryIndex:
             weighted = {
                 term: tf * (log(articles / (df(term, 0) + 1)) + 1.0) for term, tf in tfs.items()
             }
-        top = sorted(weighted.items(), key=lambda kv: -kv[1])[: self.config.max_terms]
-        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-        return {term: w / norm for term, w in top}, {term: tfs[term] for term, _ in top}
+        # Heaviest first, ties in first-seen order (a stable sort, reversed, keeps it).
+        top = sorted(weighted, key=weighted.__getitem__, reverse=True)[: self.config.max_terms]
+        norm = math.sqrt(sum(weighted[t] * weighted[t] for t in top)) or 1.0
+        return {term: weighted[term] / norm for term in top}, {term: tfs[term] for term in top}
 
     def _idf(self, term: int) -> float:
         return math.log((self._n + 1) / (self._df.get(term, 0) + 1)) + 1.0
@@ -870,12 +871,7 @@ class StoryIndex:
         `reweigh_until` articles; past that a periodic task may call it now and then.
         """
         with self._lock:
-            for record in self._articles.values():
-                weights = [
-                    tf * self._idf(t) for t, tf in zip(record.terms, record.tfs, strict=True)
-                ]
-                norm = math.sqrt(sum(w * w for w in weights)) or 1.0
-                record.weights = array("f", (w / norm for w in weights))
+            self._reweigh_records([r for r in self._articles.values() if len(r.terms)])
             self._postings.clear()
             for story in self._stories.values():
                 story.centroid, story.norm2 = {}, 0.0
@@ -884,6 +880,29 @@ class StoryIndex:
                     if record.duplicate_of is None:
                         self._add_vector(story, record.vector(), 1.0)
             self._reweighed_at = self._n
+
+    def _reweigh_records(self, records: list[_Article]) -> None:
+        """Give the records (none without terms) unit weights under today's frequencies: the
+        arithmetic of `_idf` and `_weigh` for all their terms at once, from their arrays."""
+        if not records:
+            return
+        df = np.zeros(len(self._terms))
+        known = np.fromiter(self._df.keys(), dtype=np.intp, count=len(self._df))
+        df[known] = np.fromiter(self._df.values(), dtype=np.float64, count=len(self._df))
+        idf = np.log((self._n + 1) / (df + 1.0)) + 1.0
+        terms = np.frombuffer(b"".join([r.terms for r in records]), dtype=np.intc)
+        tfs = np.frombuffer(b"".join([r.tfs for r in records]), dtype=np.float32)
+        weights = tfs * idf[terms]
+        lengths = [len(r.terms) for r in records]
+        starts = np.cumsum([0, *lengths[:-1]])
+        norms = np.sqrt(np.add.reduceat(weights * weights, starts))
+        norms[norms == 0.0] = 1.0
+        unit = (weights / np.repeat(norms, lengths)).astype(np.float32).tobytes()
+        offset = 0
+        for record, length in zip(records, lengths, strict=True):
+            record.weights = array("f")
+            record.weights.frombytes(unit[offset : offset + 4 * length])
+            offset += 4 * length
 
     def _term_id(self, term: str) -> int:
         found = self._vocab.get(term)
@@ -1055,7 +1074,7 @@ class StoryIndex:
         story.norm2 = max(0.0, story.norm2 + 2 * sign * dot + squares)
         # Only an article's heaviest terms lead to its story: enough to find it, and the lists
         # of common words stay short.
-        posted = sorted(vector, key=lambda t: -vector[t])[: self.config.post_terms]
+        posted = sorted(vector, key=vector.__getitem__, reverse=True)[: self.config.post_terms]
         for term, weight in vector.items():
             value = centroid.get(term, 0.0) + sign * weight
             if value > 1e-9:
