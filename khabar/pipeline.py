@@ -21,7 +21,7 @@ from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.extract.urls import clean_url
 from khabar.stories.entities import entity_counts, recognize
 from khabar.stories.fingerprint import Fingerprint, fingerprint
-from khabar.stories.grouping import stem_counts
+from khabar.stories.grouping import headline_countries, stem_counts
 
 MAX_ENTITIES = 40  # a list of thousands of names is not tagging; keep the most mentioned
 
@@ -53,6 +53,8 @@ class Prepared:
     entities: list[tuple[str, str, tuple[str, ...]]] | None = None
     # Stem counts of headline, lead and body for story grouping (`stories.grouping.stem_counts`).
     stems: tuple[dict[str, int], dict[str, int], dict[str, int]] | None = None
+    # The countries of headline and lead (`stories.grouping.headline_countries`).
+    countries: frozenset[str] | None = None
 
 
 def _merge_feed_fields(article: ExtractedArticle, item: IncomingItem) -> None:
@@ -82,7 +84,12 @@ def prepare(job: Job) -> Prepared:
         # in the main process gets exactly what it would have counted itself.
         stems = stem_counts(article.title, article.lead or "", "\n".join(article.body))
         return Prepared(
-            job.item, article, fingerprint(text), entities=entities_of(text), stems=stems
+            job.item,
+            article,
+            fingerprint(text),
+            entities=entities_of(text),
+            stems=stems,
+            countries=headline_countries(article.title, article.lead or ""),
         )
     except KhabarError as exc:
         return Prepared(job.item, error=str(exc))

@@ -460,6 +460,7 @@ class Ingestor:
                         entities=tuple(f"{t.kind}:{t.name}" for t in tags) or None,
                         fingerprint=prepared.fingerprint,
                         stems=prepared.stems,
+                        countries=prepared.countries,
                     ),
                     joined=self._joined,
                     again=again,

@@ -54,6 +54,7 @@ __all__ = [
     "TrendingStory",
     "article_entities",
     "bcubed",
+    "headline_countries",
     "stem_counts",
     "trending",
 ]
@@ -80,6 +81,8 @@ class StoryArticle:
     stems: tuple[dict[str, int], dict[str, int], dict[str, int]] | None = field(
         default=None, compare=False, repr=False
     )
+    # `headline_countries(title, lead)` when ingest's worker processes already found them.
+    countries: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -305,9 +308,15 @@ def _text(article: StoryArticle) -> str:
     return "\n".join(p for p in (article.title, article.lead, article.body) if p)
 
 
+def headline_countries(title: str, lead: str) -> frozenset[str]:
+    """Return the countries a headline and lead name or qualify: what the news is about."""
+    return frozenset(countries(f"{title}\n{lead}"))
+
+
 def _countries(article: StoryArticle) -> frozenset[str]:
-    """Return the countries the headline and lead name or qualify: what the news is about."""
-    return frozenset(countries(f"{article.title}\n{article.lead}"))
+    if article.countries is not None:
+        return article.countries
+    return headline_countries(article.title, article.lead)
 
 
 def bcubed(truth: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:

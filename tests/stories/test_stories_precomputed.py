@@ -1,5 +1,5 @@
-"""Grouping with the stems and fingerprint ingest's workers computed gives what grouping
-computes itself: the same stories, vectors and copies on the labelled set."""
+"""Grouping with the stems, fingerprint and headline countries ingest's workers computed gives
+what grouping computes itself: the same stories, vectors and copies on the labelled set."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from khabar.stories.dedup import DuplicateIndex
 from khabar.stories.fingerprint import fingerprint
-from khabar.stories.grouping import StoryIndex, stem_counts
+from khabar.stories.grouping import StoryIndex, headline_countries, stem_counts
 
 bench = pytest.importorskip("bench.stories", reason="run pytest from the repository root")
 
@@ -27,12 +27,15 @@ def test_precomputed_stems_and_fingerprints_change_nothing() -> None:
             fingerprint=fingerprint(
                 text, probe.k, probe.num_perm, drop_function_words=probe.drop_function_words
             ),
+            countries=headline_countries(article.title, article.lead),
         )
         assert plain.place(article).story_id == given.place(ready).story_id
     assert plain.assignments() == given.assignments()
     for article in articles:
         assert plain.vector(article.id) == given.vector(article.id)
         assert plain.original(article.id) == given.original(article.id)
+    named = sum(bool(headline_countries(a.title, a.lead)) for a in articles)
+    assert named > len(articles) // 4, "most headlines name a country: the penalty is in play"
     copies = sum(plain.original(a.id) != a.id for a in articles)
     assert copies > 0, "the set has agency copies, found through the fingerprints"
 
