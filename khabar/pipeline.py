@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 
+from khabar.arabic import normalize, words
 from khabar.errors import KhabarError
 from khabar.extract.api import extract_bytes
 from khabar.extract.dispatch import article_text
 from khabar.extract.record import ExtractedArticle, IncomingItem
 from khabar.extract.urls import clean_url
 from khabar.stories.entities import entity_counts, recognize
-from khabar.stories.fingerprint import Fingerprint, fingerprint
-from khabar.stories.grouping import headline_countries, stem_counts
+from khabar.stories.fingerprint import Fingerprint, words_fingerprint
+from khabar.stories.fingerprint import text_words as fingerprint_words
+from khabar.stories.grouping import headline_countries, words_stem_counts
 
 MAX_ENTITIES = 40  # a list of thousands of names is not tagging; keep the most mentioned
+# The Arabic decimal and thousands separators, which the fingerprint reads as "." and ",".
+_SEPARATORS = re.compile("[\u066b\u066c]")
 
 # Below this many items a batch is prepared in-process: starting workers costs more.
 PARALLEL_MIN = 16
@@ -80,19 +85,42 @@ def prepare(job: Job) -> Prepared:
         else:
             raise KhabarError(f"{job.item.source_id}: the item has no text and no link to fetch")
         text = article_text(article)
-        # Counted from the same strings the newsroom stores (lead "" when missing), so grouping
-        # in the main process gets exactly what it would have counted itself.
-        stems = stem_counts(article.title, article.lead or "", "\n".join(article.body))
+        # From the same strings the newsroom stores (lead "" when missing), so grouping in the
+        # main process gets exactly what it would have counted itself.
+        part_words, text_words = _words_of(article.title, article.lead or "", article.body)
         return Prepared(
             job.item,
             article,
-            fingerprint(text),
+            words_fingerprint(text_words),
             entities=entities_of(text),
-            stems=stems,
+            stems=words_stem_counts(*part_words),
             countries=headline_countries(article.title, article.lead or ""),
         )
     except KhabarError as exc:
         return Prepared(job.item, error=str(exc))
+
+
+def _words_of(
+    title: str, lead: str, body: list[str]
+) -> tuple[tuple[list[str], list[str], list[str]], list[str]]:
+    """The words of headline, lead and body, each normalized once, for both their stems
+    (`words_stem_counts`) and the fingerprint of `article_text` (`words_fingerprint`).
+
+    Normalizing maps each character on its own and no word spans a line, so the words of
+    the joined text are the parts' words in order. The fingerprint lowercases them and reads
+    Arabic decimal separators as Latin ones: a part with those is read again its own way.
+    """
+    parts: list[list[str]] = []
+    text_words: list[str] = []
+    for part in (title, lead, "\n".join(body)):
+        normalized = normalize(part)
+        found = words(normalized)
+        parts.append(found)
+        if _SEPARATORS.search(normalized):
+            text_words.extend(fingerprint_words(part))
+        else:
+            text_words.extend(word.lower() for word in found)
+    return (parts[0], parts[1], parts[2]), text_words
 
 
 def entities_of(text: str) -> list[tuple[str, str, tuple[str, ...]]]:

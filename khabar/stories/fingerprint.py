@@ -35,6 +35,7 @@ __all__ = [
     "shingles",
     "signature_bytes",
     "text_words",
+    "words_fingerprint",
 ]
 
 Hashes = npt.NDArray[np.uint32]
@@ -251,8 +252,20 @@ def fingerprint(
     drop_function_words: bool = DROP_FUNCTION_WORDS,
 ) -> Fingerprint:
     """Return the word count, content hash, shingle hashes and MinHash of `text`."""
+    return words_fingerprint(
+        text_words(text), k, num_perm, drop_function_words=drop_function_words
+    )
+
+
+def words_fingerprint(
+    found: list[str],
+    k: int = DEFAULT_K,
+    num_perm: int = DEFAULT_NUM_PERM,
+    *,
+    drop_function_words: bool = DROP_FUNCTION_WORDS,
+) -> Fingerprint:
+    """`fingerprint(text)` from `text_words(text)`, for a caller that has the words already."""
     _check_k(k)
-    found = text_words(text)
     kept = [w for w in found if w not in FUNCTION_WORDS] if drop_function_words else found
     hashes = _hash_words(kept, k)
     signature = _minhash_of(hashes, num_perm)

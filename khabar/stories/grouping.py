@@ -57,6 +57,7 @@ __all__ = [
     "headline_countries",
     "stem_counts",
     "trending",
+    "words_stem_counts",
 ]
 
 STATE_VERSION = 1
@@ -273,9 +274,9 @@ def _stem_of(word: str) -> str | None:
     return stem if len(stem) >= 2 else None
 
 
-def _stems(text: str) -> list[str]:
+def _stems(found: list[str]) -> list[str]:
     stem_of = _stem_of
-    return [stem for word in words(normalize(text)) if (stem := stem_of(word)) is not None]
+    return [stem for word in found if (stem := stem_of(word)) is not None]
 
 
 def stem_counts(
@@ -283,8 +284,17 @@ def stem_counts(
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     """Return how often each stem occurs in the headline, the lead and the body (first seen
     first): the part of an article's analysis that needs no index, so workers can do it."""
+    found = [words(normalize(text)) if text else [] for text in (title, lead, body)]
+    return words_stem_counts(found[0], found[1], found[2])
+
+
+def words_stem_counts(
+    title: list[str], lead: list[str], body: list[str]
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """`stem_counts` from the words of each normalized part (`words(normalize(part))`), for a
+    caller that has them already."""
     title_counts, lead_counts, body_counts = (
-        dict(Counter(_stems(text) if text else ())) for text in (title, lead, body)
+        dict(Counter(_stems(found))) for found in (title, lead, body)
     )
     return title_counts, lead_counts, body_counts
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from khabar.extract.dispatch import article_text
 from khabar.extract.record import IncomingItem
-from khabar.pipeline import Job, entities_of, prepare
-from khabar.stories.fingerprint import fingerprint
-from khabar.stories.grouping import headline_countries, stem_counts
+from khabar.pipeline import Job, _words_of, entities_of, prepare
+from khabar.stories.fingerprint import fingerprint, text_words
+from khabar.stories.grouping import headline_countries, stem_counts, words_stem_counts
 
 PAGE = (
     '<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
@@ -29,5 +33,53 @@ def test_prepared_item_carries_the_analysis_of_the_strings_stored() -> None:
     assert ready.countries == headline_countries(article.title, lead)
     assert "تركيا" in ready.countries  # named by its adjective in the headline
     assert ready.entities == entities_of(article_text(article))
-    assert ready.fingerprint is not None
-    assert ready.fingerprint.digest == fingerprint(article_text(article)).digest
+    whole = fingerprint(article_text(article))
+    assert ready.fingerprint is not None and ready.fingerprint.words == whole.words > 40
+    assert ready.fingerprint.digest == whole.digest
+    assert np.array_equal(ready.fingerprint.hashes, whole.hashes)
+    assert ready.fingerprint.signature == whole.signature
+
+
+# Letters, diacritics, tatweel, both digit sets, the Arabic separators, Latin, odd spaces and
+# joiners: everything normalizing or tokenizing treats specially.
+PIECES = st.sampled_from(
+    [
+        "الخارجية",
+        "وزير",
+        "أعلن",
+        "إلى",
+        "مصطفى",
+        "مدرسة",
+        "ـ",
+        "\u064e",
+        "\u0651",
+        "٣",
+        "٫",
+        "٬",
+        "12",
+        "3.5",
+        "Reuters",
+        "l'Orient",
+        "\u00a0",
+        "\u200c",
+        "\u200f",
+        "،",
+        ".",
+        " ",
+        "\n",
+        "ﻻ",
+        "Ⅻ",
+        "İ",
+    ]
+)
+TEXTS = st.lists(PIECES, max_size=30).map("".join)
+
+
+@given(title=TEXTS, lead=TEXTS, body=st.lists(TEXTS, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_words_read_once_give_the_stems_and_fingerprint_of_the_whole_text(
+    title: str, lead: str, body: list[str]
+) -> None:
+    parts, found = _words_of(title, lead, body)
+    assert words_stem_counts(*parts) == stem_counts(title, lead, "\n".join(body))
+    assert found == text_words("\n".join([title, lead, *body]))
