@@ -252,9 +252,7 @@ def fingerprint(
     drop_function_words: bool = DROP_FUNCTION_WORDS,
 ) -> Fingerprint:
     """Return the word count, content hash, shingle hashes and MinHash of `text`."""
-    return words_fingerprint(
-        text_words(text), k, num_perm, drop_function_words=drop_function_words
-    )
+    return words_fingerprint(text_words(text), k, num_perm, drop_function_words=drop_function_words)
 
 
 def words_fingerprint(
