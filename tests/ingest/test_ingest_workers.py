@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
@@ -63,3 +64,11 @@ def test_chunks_start_small_and_grow_to_the_full_size() -> None:
     assert sizes[0] == FIRST_CHUNK and max(sizes) == CHUNK
     assert all(b <= 2 * a for a, b in itertools.pairwise(sizes))
     assert _chunks(items[:3]) == [items[:3]] and _chunks([]) == []
+
+
+
+def test_workers_start_with_the_preloaded_pipeline_frozen_for_the_collector() -> None:
+    pool = shared_pool(2)
+    counts = [pool.submit(gc.get_freeze_count).result() for _ in range(4)]
+    # The imports and the warm-up run made tens of thousands of objects, none to be walked.
+    assert all(count > 10_000 for count in counts), counts
