@@ -66,7 +66,6 @@ def test_chunks_start_small_and_grow_to_the_full_size() -> None:
     assert _chunks(items[:3]) == [items[:3]] and _chunks([]) == []
 
 
-
 def test_workers_start_with_the_preloaded_pipeline_frozen_for_the_collector() -> None:
     pool = shared_pool(2)
     counts = [pool.submit(gc.get_freeze_count).result() for _ in range(4)]
