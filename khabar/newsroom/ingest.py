@@ -457,7 +457,8 @@ class Ingestor:
                         lead=article.lead,
                         body="\n".join(record.body),
                         published=article.published_at or article.created_at,
-                        entities=tuple(f"{t.kind}:{t.name}" for t in tags) or None,
+                        # Empty when the text names no one: known, not to be looked for.
+                        entities=tuple(f"{t.kind}:{t.name}" for t in tags),
                         fingerprint=prepared.fingerprint,
                         stems=prepared.stems,
                         countries=prepared.countries,

@@ -119,3 +119,23 @@ def test_merge_pass_never_joins_stories_an_editor_split() -> None:
     stories[0].kept_apart.add(stories[1])
     assert storyline.merge_pass() == 0
     assert Story.objects.filter(pk__in=[s.pk for s in stories]).count() == 2
+
+
+def test_a_text_naming_no_one_is_not_read_for_names_again_when_grouped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from khabar.stories import grouping
+
+    calls: list[str] = []
+    real = grouping.recognize
+    monkeypatch.setattr(grouping, "recognize", lambda text, *a: calls.append(text) or real(text))
+    plain = (
+        "ارتفاع أسعار الخضر في الأسواق مع بداية موسم البرد",
+        "شهدت أسواق الخضر ارتفاعا في الأسعار مع بداية موسم البرد، وقال باعة إن قلة المعروض "
+        "وارتفاع كلفة النقل وراء الزيادة التي طالت الطماطم والبطاطا والبصل خلال الأسبوع.",
+    )
+    with Ingestor() as ingestor:
+        ingestor.run([str(write(tmp_path, "plain", *plain))])
+    article = Article.objects.get(title=plain[0])
+    assert article.story_id is not None and not article.entities.exists()
+    assert calls == []  # the workers found no names; grouping took their word for it
