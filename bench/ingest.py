@@ -7,7 +7,8 @@ Runs of N new articles: the first profiled (the stage table), the next ones (--r
 each into the database the earlier runs filled; each prints wall time, articles/s and the CPU
 milliseconds per article of the main process and of its helpers (the worker processes and the
 fetch process), then the median of
-the unprofiled runs, with the load average. Run 1 starts the worker processes; the later runs
+the unprofiled runs, with the load average and a gauge of the machine's speed before and after
+(`speed_gauge`). Run 1 starts the worker processes; the later runs
 share them, as the polls of a `khabar worker` do.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -203,9 +205,22 @@ def timed_run(ingestor: object, url: str) -> tuple[object, float, float, float]:
     )
 
 
+def speed_gauge() -> float:
+    """Seconds a fixed pure-Python loop takes here and now, best of three: this machine's
+    speed wanders by a third between minutes, and a run is read against it."""
+    best = math.inf
+    for _ in range(3):
+        start, counts = time.perf_counter(), dict.fromkeys(range(1024), 0)
+        for i in range(1_000_000):
+            counts[i & 1023] += i
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def main(n: int = 400, unprofiled: int = 4) -> None:
     """Print the tables."""
     load_before = os.getloadavg()[0]
+    gauge_before = speed_gauge()
     with tempfile.TemporaryDirectory() as data:
         setup_django(data)
         from khabar.newsroom.ingest import Ingestor
@@ -233,10 +248,12 @@ def main(n: int = 400, unprofiled: int = 4) -> None:
                 runs.append(timed_run(ingestor, base2 + "/feed.xml"))
             server2.shutdown()
     load_after = os.getloadavg()[0]
+    gauge_after = speed_gauge()
     print(
         f"# Ingest end to end — {date.today()} — {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"load average {load_before:.1f} before, {load_after:.1f} after"
+        f"load average {load_before:.1f} before, {load_after:.1f} after; "
+        f"speed gauge {gauge_before:.3f} s before, {gauge_after:.3f} s after (lower is faster)"
     )
     print(f"{n} linked articles: {summary.line()}; stored {stored}")
     for number, (done, *_rest) in enumerate(runs, 2):
