@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal, NamedTuple
 
-__all__ = ["Token", "TokenKind", "token_matches", "tokenize", "words"]
+__all__ = ["Token", "TokenKind", "starts_arabic", "token_pieces", "tokenize", "words"]
 
 TokenKind = Literal["arabic", "latin", "number", "other"]
 
@@ -97,10 +96,31 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def token_matches(text: str) -> Iterator[re.Match[str]]:
-    """Return the regex matches `tokenize` reads, for a caller that wants only some of each
-    token (no Token made): `group()` is its text, `span()` its offsets, `lastgroup` its kind."""
-    return _token_pattern().finditer(text)
+def token_pieces(text: str) -> list[str]:
+    """Return `text` cut into what lies before the first token, then each token followed by
+    what lies between it and the next (the last one by the rest): a caller that reads every
+    token with its gaps gets them in one C call, with no match object per word. The pieces
+    join back into `text`; a token's offsets are the lengths of the pieces before it."""
+    return _pieces_pattern().split(text)
+
+
+@cache
+def _pieces_pattern() -> re.Pattern[str]:
+    return re.compile(f"({_words_pattern().pattern})")
+
+
+def starts_arabic(token: str) -> bool:
+    """Whether a token of `token_pieces` is an Arabic word (kind "arabic" in `tokenize`):
+    only that kind can begin with an Arabic letter."""
+    return _arabic_letter(token[0])
+
+
+@lru_cache(maxsize=4096)
+def _arabic_letter(char: str) -> bool:
+    return _ARABIC_START.match(char) is not None
+
+
+_ARABIC_START = re.compile(f"[{ARABIC_LETTERS}]")
 
 
 @cache

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from khabar.arabic import display_safe, normalize, tokenize
-from khabar.arabic.tokenize import token_matches
+from khabar.arabic.tokenize import starts_arabic, token_pieces
 
 __all__ = [
     "MAX_CHARS",
@@ -297,25 +297,27 @@ class _Found:
 
 
 def _tokens(text: str, gazetteer: Gazetteer) -> list[_Token]:
-    # Once per word of every article: read straight from the tokenizer's matches, with the
-    # memos and functions in locals.
+    # Once per word of every article: the tokens and the gaps between them come from one
+    # split, and the memos and functions sit in locals.
     found: list[_Token] = []
     append = found.append
     memo, word_of, norm_of, gap_of = gazetteer._word_memo, gazetteer._word, _norm, _gap
-    previous_end = -1
-    for match in token_matches(text):
-        start, end = match.span()
-        norm = norm_of(match.group())
+    pieces = token_pieces(text)
+    end = len(pieces[0])
+    for n in range(1, len(pieces), 2):
+        token = pieces[n]
+        start = end
+        end = start + len(token)
+        norm = norm_of(token)
         word = memo.get(norm)
         if word is None:
             word = word_of(norm)
-        if previous_end < 0:
+        if n == 1:
             joined = loose = sentence_start = True
         else:
-            joined, loose, sentence_start = gap_of(text[previous_end:start])
-        arabic = match.lastgroup == "arabic"
-        append(_Token(norm, start, end, arabic, joined, loose, sentence_start, word))
-        previous_end = end
+            joined, loose, sentence_start = gap_of(pieces[n - 1])
+        append(_Token(norm, start, end, starts_arabic(token), joined, loose, sentence_start, word))
+        end += len(pieces[n + 1])
     return found
 
 

@@ -18,6 +18,7 @@ from khabar.arabic import (
     snowball_stem,
     tokenize,
 )
+from khabar.arabic.tokenize import starts_arabic, token_pieces
 
 EXAMPLES = settings(max_examples=250, deadline=None)
 
@@ -141,3 +142,16 @@ def test_fast_path_equals_translate_on_long_text(text: str) -> None:
     from khabar.arabic.normalize import _INDEX
 
     assert normalize(text) == text.translate(_INDEX.table)
+
+
+@EXAMPLES
+@given(ANY_TEXT)
+def test_token_pieces_are_the_tokens_and_the_gaps_between_them(text: str) -> None:
+    pieces = token_pieces(text)
+    assert "".join(pieces) == text
+    tokens, start = [], len(pieces[0])
+    for n in range(1, len(pieces), 2):
+        token = pieces[n]
+        tokens.append((token, start, start + len(token), starts_arabic(token)))
+        start += len(token) + len(pieces[n + 1])
+    assert tokens == [(t.text, t.start, t.end, t.kind == "arabic") for t in tokenize(text)]
