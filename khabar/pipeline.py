@@ -119,7 +119,7 @@ def _words_of(
         if _SEPARATORS.search(normalized):
             text_words.extend(fingerprint_words(part))
         else:
-            text_words.extend(word.lower() for word in found)
+            text_words.extend(map(str.lower, found))
     return (parts[0], parts[1], parts[2]), text_words
 
 
