@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
@@ -25,6 +25,63 @@ __all__ = ["Create", "Insert", "Update"]
 
 # Rows per INSERT statement: far under SQLite's 32,766 parameters for any table here.
 BATCH = 200
+
+
+# Django's own text and integer fields, whose `get_db_prep_save` gives a str (an int) back as
+# it is: converting each value through that chain of calls was most of the cost of a write.
+_TEXT: tuple[type[Field[Any, Any]], ...] = (
+    models.CharField,
+    models.TextField,
+    models.SlugField,
+    models.URLField,
+    models.EmailField,
+)
+_INTEGER: tuple[type[Field[Any, Any]], ...] = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+)
+
+
+def _plain_type(field: Field[Any, Any], connection: Any) -> type | None:
+    """The type whose values `field.get_db_prep_save` passes on unchanged on this database:
+    str for Django's own text fields, int for its integer fields and the foreign keys to them;
+    None for every other field (dates, JSON, booleans, custom fields are converted as usual).
+    Checked once on a sample value, in case a backend adapts even these."""
+    target = field.target_field if type(field) is models.ForeignKey else field
+    if type(target) in _TEXT and type(field) in (*_TEXT, models.ForeignKey):
+        kind: type = str
+        sample: Any = "khabar"
+    elif type(target) in _INTEGER and type(field) in (*_INTEGER, models.ForeignKey):
+        kind, sample = int, 1234567
+    else:
+        return None
+    return kind if field.get_db_prep_save(sample, connection) is sample else None
+
+
+class _Converters:
+    """Each field's plain type (`_plain_type`), worked out once per database connection."""
+
+    def __init__(self, fields: Sequence[Field[Any, Any]]) -> None:
+        self.fields = list(fields)
+        self._plain: dict[tuple[str, str], list[type | None]] = {}
+
+    def params(self, values: Sequence[Any], connection: Any) -> list[Any]:
+        """The values as the database takes them, one per field, as `get_db_prep_save` gives."""
+        key = (connection.alias, connection.vendor)
+        plain = self._plain.get(key)
+        if plain is None:
+            plain = self._plain[key] = [_plain_type(f, connection) for f in self.fields]
+        return [
+            value if type(value) is kind else field.get_db_prep_save(value, connection)
+            for field, kind, value in zip(self.fields, plain, values, strict=True)
+        ]
 
 
 def _columns(model: type[Model], names: Sequence[str]) -> list[Field[Any, Any]]:
@@ -48,6 +105,7 @@ class Insert:
         self.fields = _columns(model, fields)
         self.ignore_conflicts = ignore_conflicts
         self._sql: dict[tuple[str, str, int], str] = {}
+        self._converters = _Converters(self.fields)
 
     def __call__(self, rows: Sequence[Sequence[Any]], using: str = "default") -> None:
         """Insert the rows (one value per field, in the fields' order)."""
@@ -59,10 +117,7 @@ class Insert:
             for row in batch:
                 if len(row) != width:
                     raise ValueError(f"a row of {len(row)} values for {width} columns")
-                params.extend(
-                    field.get_db_prep_save(value, connection)
-                    for field, value in zip(self.fields, row, strict=True)
-                )
+                params.extend(self._converters.params(row, connection))
             with connection.cursor() as cursor:
                 cursor.execute(self._statement(connection, len(batch)), params)
 
@@ -92,6 +147,7 @@ class Update:
         self.fields = _columns(model, fields)
         self.pk: Field[Any, Any] = model._meta.pk  # type: ignore[assignment]
         self._sql: dict[tuple[str, str], str] = {}
+        self._converters = _Converters([*self.fields, self.pk])
 
     def __call__(self, pk: Any, values: Sequence[Any], using: str = "default") -> int:
         """Set the fields of row `pk` to `values`; return how many rows changed (0 or 1)."""
@@ -106,11 +162,7 @@ class Update:
             sql = self._sql[key] = (
                 f"UPDATE {quote(self.table)} SET {sets} WHERE {quote(self.pk.column)} = %s"
             )
-        params = [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(self.fields, values, strict=True)
-        ]
-        params.append(self.pk.get_db_prep_save(pk, connection))
+        params = self._converters.params([*values, pk], connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return int(cursor.rowcount)
@@ -130,6 +182,7 @@ class Create:
             f for f in meta.local_concrete_fields if f is not meta.auto_field
         ]
         self._sql: dict[tuple[str, str], tuple[str, bool, tuple[Any, ...]]] = {}
+        self._converters = _Converters(self.fields)
 
     def __call__(self, obj: Model, using: str = "default") -> None:
         """Insert `obj` (not saved before) and give it its primary key."""
@@ -138,9 +191,7 @@ class Create:
         connection = connections[using]
         sender = self.model
         pre_save.send(sender=sender, instance=obj, raw=False, using=using, update_fields=None)
-        params = [
-            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self.fields
-        ]
+        params = self._converters.params([f.pre_save(obj, True) for f in self.fields], connection)
         sql, returns, returning = self._statement(connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

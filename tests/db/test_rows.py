@@ -100,3 +100,25 @@ def test_create_stores_what_save_stores_and_sends_its_signals() -> None:
     assert SearchDirty.objects.filter(article_id=made.pk).exists()  # post_save was sent
     with pytest.raises(ValueError, match="new Article instances only"):
         Create(Article)(made)
+
+
+def test_values_passed_on_as_they_are_only_where_django_would_pass_them_on() -> None:
+    from django.db import connection
+    from django.utils.safestring import mark_safe
+
+    from khabar.db.rows import _Converters, _plain_type
+
+    field = Article._meta.get_field
+    assert _plain_type(field("title"), connection) is str
+    assert _plain_type(field("urgency"), connection) is int
+    assert _plain_type(field("section"), connection) is int  # a key to an integer id
+    for name in ("published_at", "related_ids", "signature"):
+        assert _plain_type(field(name), connection) is None
+    names = ["title", "urgency", "section", "published_at", "related_ids", "lead", "version"]
+    row = [7, "3", True, WHEN, [4, 5], mark_safe("<b>نص</b>"), None]  # odd types: converted
+    fields = [field(n) for n in names]
+    expected = [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+    assert _Converters(fields).params(row, connection) == expected
+    plain = ["عنوان", 2, 9, WHEN, [], "مقدمة", 3]
+    expected = [f.get_db_prep_save(v, connection) for f, v in zip(fields, plain, strict=True)]
+    assert _Converters(fields).params(plain, connection) == expected
