@@ -92,4 +92,12 @@ def entry_media(data: bytes) -> list[EntryMedia] | None:
         root = parse_xml(data, "feed", recover=True)
     except MalformedXMLError:
         return None
-    return [_read_entry(node) for node in root.iter() if _is_entry(node)]
+    entries = [node for node in root.iter() if _is_entry(node)]
+    if _ascii_compatible(data) and not any(uri.encode() in data for uri in _MRSS):
+        return [EntryMedia() for _ in entries]  # no element can be in a namespace never named
+    return [_read_entry(node) for node in entries]
+
+
+def _ascii_compatible(data: bytes) -> bool:
+    """Whether the namespace's address would be in the bytes as ASCII (not UTF-16 or UTF-32)."""
+    return b"\x00" not in data[:512]

@@ -225,6 +225,20 @@ def test_media_rss_photos_with_caption_and_credit() -> None:
     assert article(content).lead == "فرق الدفاع المدني تسحب المياه من الأزقة الضيقة."
 
 
+def test_a_feed_that_never_names_media_rss_is_not_read_for_it() -> None:
+    from khabar.extract import wire_feed_media as media
+    from khabar.extract.wire_xml import parse_xml
+
+    # A feed that never names the Media RSS namespace is not read entry by entry for it: the
+    # same answer as reading every entry.
+    for name in ("rss2_full.xml", "rss2_summary_only.xml", "rss1_rdf.xml", "atom_xhtml.xml"):
+        data = read(name)
+        assert b"search.yahoo.com/mrss" not in data
+        root = parse_xml(data, "feed", recover=True)
+        every = [media._read_entry(n) for n in root.iter() if media._is_entry(n)]
+        assert media.entry_media(data) == every and len(every) > 0
+
+
 def test_an_html_page_is_refused_with_its_feed_address() -> None:
     with pytest.raises(NotAFeedError) as caught:
         parse_feed(read("not_a_feed.html"))
