@@ -93,7 +93,7 @@ def _create_story(title: str) -> str:
 
 
 def _published_in_window(since_pk: int = 0) -> QuerySet[Article]:
-    since = timezone.now() - timedelta(days=GroupingConfig().window_days)
+    since = timezone.now() - timedelta(days=CONFIG.window_days)
     # Published articles only: a withdrawn or held-back one must not draw later news to it.
     return Article.objects.filter(
         story__isnull=False,
@@ -118,8 +118,16 @@ def _add_rows(index: StoryIndex, rows: QuerySet[Article], recent: list[tuple[flo
             recent.append((item.published.timestamp(), article.pk))
 
 
+# Which articles are copies is decided once, by ingest's near-duplicate check, and stored
+# (Article.duplicate_of): the index takes the database's word for it rather than looking for
+# copies again with a near-duplicate index of its own, so the two never disagree (an article
+# the index alone took for a copy was an original again after a reload) and no article is
+# fingerprinted twice while it is stored.
+CONFIG = GroupingConfig(dedup=False)
+
+
 def _load() -> StoryIndex:
-    index = StoryIndex(GroupingConfig(), new_id=_new_story)
+    index = StoryIndex(CONFIG, new_id=_new_story)
     # Read before loading: an edit made while loading moves the count again, and the next
     # catch_up() reloads.
     _loaded.update(revision=edit_revision(), at=time.monotonic(), seen=newest_article_id())

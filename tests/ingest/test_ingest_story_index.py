@@ -172,3 +172,34 @@ def test_the_near_duplicate_index_catches_up_rows_committed_late(tmp_path: Path)
     copy = ingest(tmp_path, "copy", title + " (محدث)", body)
     assert ingest_module._dedup["index"] is shared
     assert copy.duplicate_of_id == original.pk
+
+
+def test_the_story_index_holds_as_copies_exactly_the_articles_stored_as_copies(
+    tmp_path: Path, settings
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from khabar.newsroom.ingest import forget_dedup
+
+    first = ingest(tmp_path, "a", *FIRE)
+    copy = ingest(tmp_path, "b", FIRE[0] + " (تحديث)", FIRE[1])  # the same text: a copy
+    assert copy.duplicate_of_id == first.pk
+    # Older than near-duplicate checking looks back, younger than stories do: the same text
+    # again is stored as news, and the story index does not take it for a copy either.
+    settings.KHABAR_DEDUP_DAYS = 1
+    Article.objects.filter(pk__in=[first.pk, copy.pk]).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    forget_dedup()
+    again = ingest(tmp_path, "c", FIRE[0] + " (إعادة)", FIRE[1])
+    assert again.duplicate_of_id is None
+    index = storyline.story_index()
+    for article in (first, copy, again):
+        stored = Article.objects.get(pk=article.pk)
+        assert index.original(str(article.pk)) == str(stored.duplicate_of_id or stored.pk)
+    storyline.forget_index()
+    reloaded = storyline.story_index()
+    for article in (first, copy, again):
+        assert reloaded.original(str(article.pk)) == index.original(str(article.pk))
