@@ -664,7 +664,7 @@ class StoryIndex:
         The values of `similarity`, added in another order (equal to about 1e-15). Indexed
         articles given by id are scored together, from their stored arrays, with one gather
         over a dense copy of the article's vector: related articles score a hundred candidates
-        for every article stored, six times faster than one `similarity` each.
+        for every article stored, several times faster than one `similarity` each.
         """
         mine = self.vector(article)
         scores = [0.0] * len(others)
@@ -693,7 +693,8 @@ class StoryIndex:
         return scores
 
     def _batch_dots(self, vector: dict[int, float], records: list[_Article]) -> list[float]:
-        """Dot products of a non-empty `vector` with the records' stored vectors (none empty)."""
+        """Dot products of a non-empty `vector` with the records' stored vectors (none empty).
+        Called under the index's lock: the dense copy is shared."""
         size = max(len(self._terms), max(vector) + 1)
         if self._dense is None or len(self._dense) < size:
             self._dense = np.zeros(2 * size)
