@@ -870,7 +870,8 @@ class StoryIndex:
         """Return the unit TF-IDF vector of the heaviest terms, and their term frequencies."""
         with self._lock:
             tfs = {self._term_id(term): tf for term, tf in counts.items()}
-            # _idf(term), inlined: the same arithmetic for the hundreds of terms of an article.
+            # Smoothed inverse document frequency, log((n + 1) / (df + 1)) + 1, inlined for the
+            # hundreds of terms of an article.
             articles, df, log = self._n + 1, self._df.get, math.log
             weighted = {
                 term: tf * (log(articles / (df(term, 0) + 1)) + 1.0) for term, tf in tfs.items()
@@ -879,9 +880,6 @@ class StoryIndex:
         top = sorted(weighted, key=weighted.__getitem__, reverse=True)[: self.config.max_terms]
         norm = math.sqrt(sum(weighted[t] * weighted[t] for t in top)) or 1.0
         return {term: weighted[term] / norm for term in top}, {term: tfs[term] for term in top}
-
-    def _idf(self, term: int) -> float:
-        return math.log((self._n + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
     def reweigh(self) -> None:
         """Recompute every vector with today's document frequencies, and the centroids with them.
@@ -903,7 +901,7 @@ class StoryIndex:
 
     def _reweigh_records(self, records: list[_Article]) -> None:
         """Give the records (none without terms) unit weights under today's frequencies: the
-        arithmetic of `_idf` and `_weigh` for all their terms at once, from their arrays."""
+        arithmetic of `_weigh` for all their terms at once, from their arrays."""
         if not records:
             return
         df = np.zeros(len(self._terms))
