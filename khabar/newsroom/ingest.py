@@ -459,7 +459,6 @@ class Ingestor:
                         published=article.published_at or article.created_at,
                         # Empty when the text names no one: known, not to be looked for.
                         entities=tuple(f"{t.kind}:{t.name}" for t in tags),
-                        fingerprint=prepared.fingerprint,
                         stems=prepared.stems,
                         countries=prepared.countries,
                     ),

@@ -5,7 +5,7 @@ The pure work (recognition, similarity, grouping) is `khabar.stories`; this modu
 What an editor decided (an article moved by hand, a renamed story, stories kept apart) is loaded
 as a lock the algorithm never undoes.
 
-Loading 30 days of articles costs about 8 ms an article, so the index outlives a run: before
+Loading 30 days of articles costs about 2 ms an article, so the index outlives a run: before
 each run `catch_up()` adds the articles other processes stored since (new rows say all there is
 to know about them), and reloads only when the StoryEdits count moved (editors or the merge
 pass changed stories; `stories_edited()` moves it) or the index is RELOAD_SECONDS old (the
